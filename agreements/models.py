@@ -1,0 +1,90 @@
+"""Agreements: the agreements, opinions, charters, memoranda and plans the papers name."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from portal.dates import PartialDateModel
+from portal.querysets import RegionalRecordQuerySet
+from regions.models import Jurisdiction, Region, stage_for
+from sources.models import CitedRecord
+
+
+class AgreementQuerySet(RegionalRecordQuerySet):
+    def named(self, text: str):
+        """The agreement a paper means by this title or alias, 《》 or not."""
+        text = text.strip().strip("《》")
+        return self.filter(models.Q(title=text) | models.Q(aliases__name=text)).distinct()
+
+
+class Agreement(PartialDateModel, CitedRecord):
+    class Kind(models.TextChoices):
+        FRAMEWORK = "framework", "框架协议"
+        COOPERATION = "cooperation", "合作协议"
+        WORK_AGREEMENT = "work_agreement", "工作协议"
+        SPECIAL = "special", "专项协议"
+        OPINION = "opinion", "意见"
+        IMPLEMENTING_OPINION = "implementing_opinion", "实施意见"
+        IMPLEMENTATION_PLAN = "implementation_plan", "实施方案"
+        CHARTER = "charter", "章程"
+        MEMORANDUM = "memorandum", "备忘录"
+        ACTION_PLAN = "action_plan", "行动方案"
+        MECHANISM_DOCUMENT = "mechanism_document", "机制文件"
+        PLAN = "plan", "规划纲要"
+
+    title = models.CharField("标题", max_length=200, unique=True)
+    untitled = models.BooleanField(
+        "无正式标题", default=False, help_text="论文未给出标题时勾选；此时标题是本库的描述性称呼。"
+    )
+    kind = models.CharField("类型", max_length=24, choices=Kind.choices)
+    signatories = models.ManyToManyField(Jurisdiction, related_name="agreements_signed", blank=True, verbose_name="签署方辖区")
+    signatories_text = models.CharField("签署方（原文）", max_length=200, blank=True)
+    regions = models.ManyToManyField(Region, related_name="agreements", blank=True, verbose_name="区域")
+    summary = models.TextField("摘要", blank=True)
+    implements = models.ManyToManyField(
+        "self", symmetrical=False, related_name="implemented_by", blank=True, verbose_name="贯彻落实的文件"
+    )
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta(PartialDateModel.Meta):
+        ordering = ["pk"]
+        verbose_name = verbose_name_plural = "协议与文件"
+
+    def __str__(self):
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        return f"〔{self.title}〕" if self.untitled else f"《{self.title}》"
+
+    def get_absolute_url(self):
+        return reverse("agreements:detail", args=[self.slug])
+
+    @property
+    def stage(self):
+        return stage_for(self.regions.all(), self.date)
+
+
+class AgreementAlias(models.Model):
+    """Another name a paper uses for an agreement, short names such as 《框架协议》 included.
+
+    An alias names one agreement only, so it is unique across aliases and may not be another
+    agreement's title: otherwise a search for it could not say which agreement is meant.
+    """
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField("别称", max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = verbose_name_plural = "协议别称"
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        self.name = self.name.strip().strip("《》")
+        clash = Agreement.objects.filter(title=self.name).exclude(pk=self.agreement_id).first()
+        if clash:
+            raise ValidationError({"name": f"「{self.name}」已是另一份文件《{clash.title}》的标题。"})

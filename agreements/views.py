@@ -1,0 +1,28 @@
+from django.db.models import Q
+from django.views.generic import DetailView, ListView
+
+from .models import Agreement
+
+
+class AgreementListView(ListView):
+    template_name = "agreements/list.html"
+    context_object_name = "agreements"
+
+    def get_queryset(self):
+        qs = Agreement.objects.prefetch_related("regions", "aliases").order_by_date()
+        query = self.request.GET.get("q", "").strip()[:200]
+        if query:
+            qs = qs.filter(Q(title__icontains=query) | Q(aliases__name__icontains=query) | Q(summary__icontains=query)).distinct()
+        return qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.request.GET.get("q", "").strip()[:200], **kwargs)
+
+
+class AgreementDetailView(DetailView):
+    template_name = "agreements/detail.html"
+    context_object_name = "agreement"
+    queryset = Agreement.objects.prefetch_related(
+        "aliases", "signatories", "regions__stages", "regions__parent__stages", "implements", "implemented_by",
+        "establishes", "events", "citations__source", "citations__cites",
+    )

@@ -1,0 +1,47 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from dataset.quotes import missing_texts, unverified_quotes
+from dataset.services import DatasetError, dataset_load, dataset_read_directory, dataset_read_json
+
+
+class Command(BaseCommand):
+    help = "Load the curated dataset (fixtures/*.toml, or an export JSON) in one transaction; safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--fixtures", type=Path, default=None, help="directory of TOML fixtures (default: PORTAL_FIXTURES_DIR)")
+        parser.add_argument("--json", type=Path, default=None, help="load an /api/v1/export/ document instead")
+        parser.add_argument(
+            "--skip-quote-check", action="store_true", help="do not check quotes against the papers' texts"
+        )
+
+    def handle(self, *args, fixtures=None, json=None, skip_quote_check=False, **options):
+        try:
+            if json is not None:
+                entries = dataset_read_json(json.read_text(encoding="utf-8"), origin=json.name)
+            else:
+                entries = dataset_read_directory(fixtures or settings.PORTAL_FIXTURES_DIR)
+            with transaction.atomic():
+                report = dataset_load(entries=entries)
+                if not skip_quote_check:
+                    self._check_quotes()
+        except (DatasetError, OSError) as exc:
+            raise CommandError(f"Nothing was loaded. {exc}") from exc
+        for line in report.lines():
+            self.stdout.write(line)
+        verdict = "no changes" if report.changed == 0 else f"{report.changed} records created or updated"
+        self.stdout.write(self.style.SUCCESS(f"Loaded the portal dataset: {verdict}."))
+
+    def _check_quotes(self):
+        sources_dir = settings.PORTAL_SOURCES_DIR
+        absent = missing_texts(sources_dir)
+        if absent:
+            self.stdout.write(f"Quotes not checked: papers' texts not found in {sources_dir} ({', '.join(absent)}).")
+            return
+        problems = unverified_quotes(sources_dir)
+        if problems:
+            listing = "\n  ".join(problems[:20])
+            raise DatasetError("citations", f"{len(problems)} quotes are not verbatim:\n  {listing}")

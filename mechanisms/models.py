@@ -1,0 +1,65 @@
+"""Cooperation mechanisms: joint meetings, command, platforms, campaigns and grouped schemes."""
+
+from django.db import models
+from django.urls import reverse
+
+from agreements.models import Agreement
+from portal.dates import PartialDateModel
+from portal.querysets import RegionalRecordQuerySet
+from regions.models import Region
+from sources.models import CitedRecord
+
+
+class MechanismQuerySet(RegionalRecordQuerySet):
+    def schemes(self):
+        """Grouped schemes: mechanisms that have parts, such as 「八个一体化」 and 「五融」."""
+        return self.filter(parts__isnull=False).distinct()
+
+
+class Mechanism(PartialDateModel, CitedRecord):
+    class Category(models.TextChoices):
+        JOINT_MEETING = "joint_meeting", "联席会议与会商"
+        LEADERSHIP = "leadership", "领导与组织机构"
+        COMMAND_DISPATCH = "command_dispatch", "指挥调度"
+        INTELLIGENCE_SHARING = "intelligence_sharing", "情报信息共享"
+        JOINT_OPERATIONS = "joint_operations", "联合行动与专项打击"
+        CASE_COOPERATION = "case_cooperation", "执法办案协作"
+        PUBLIC_SECURITY = "public_security", "治安防控"
+        EMERGENCY_RESPONSE = "emergency_response", "应急联动"
+        EVENT_SECURITY = "event_security", "重大活动安保"
+        GOVERNMENT_SERVICES = "government_services", "政务服务"
+        TRAINING_EXCHANGE = "training_exchange", "培训与人才交流"
+        TECHNOLOGY_DATA = "technology_data", "科技与数据"
+        ECOLOGY = "ecology", "生态安全"
+        INTEGRATED = "integrated", "综合性（成组方案）"
+
+    name = models.CharField("名称", max_length=120)
+    aliases = models.JSONField("别称", default=list, blank=True)
+    category = models.CharField("类别", max_length=24, choices=Category.choices)
+    regions = models.ManyToManyField(Region, related_name="mechanisms", blank=True, verbose_name="区域")
+    established_by = models.ForeignKey(
+        Agreement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="establishes",
+        verbose_name="依据文件",
+    )
+    established_by_text = models.CharField("建立主体/场合（原文）", max_length=200, blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="parts", verbose_name="所属方案"
+    )
+    order = models.PositiveSmallIntegerField("序号", default=0)
+    description = models.TextField("说明", blank=True)
+
+    objects = MechanismQuerySet.as_manager()
+
+    class Meta(PartialDateModel.Meta):
+        ordering = ["pk"]
+        verbose_name = verbose_name_plural = "协作机制"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("mechanisms:detail", args=[self.slug])

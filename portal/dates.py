@@ -1,0 +1,208 @@
+"""Partial dates: the papers date things to the day, the month, the year, or only "before" a year.
+
+The portal keeps exactly the precision a paper gives and never fills in a month or a day
+(fixtures/README.md, "Partial dates stay partial"). A value is written in fixtures and in the API as
+an EDTF level-0 string ("2016-01-25", "2016-01", "2017"); a bound that is all a paper gives
+(「2014年之前」, paper 1 section 一) is written "before:2014" in fixtures and has no EDTF date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Q
+
+_FORM = re.compile(r"^(?:(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?|before:(?P<before>\d{4}))$")
+
+# Bounds wide enough for any police cooperation the papers could describe, narrow enough to catch typos.
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+class PartialDateError(ValueError):
+    pass
+
+
+class Precision(models.TextChoices):
+    DAY = "day", "日"
+    MONTH = "month", "月"
+    YEAR = "year", "年"
+    BEFORE = "before", "某年之前"
+    UNKNOWN = "unknown", "不详"
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    before: int | None = None
+
+    def __post_init__(self):
+        if self.before is not None and any(v is not None for v in (self.year, self.month, self.day)):
+            raise PartialDateError("a date is either known to some precision or bounded by 'before', not both")
+        if self.month is not None and self.year is None:
+            raise PartialDateError("a month needs a year")
+        if self.day is not None and self.month is None:
+            raise PartialDateError("a day needs a month")
+        for name in ("year", "before"):
+            value = getattr(self, name)
+            if value is not None and not MIN_YEAR <= value <= MAX_YEAR:
+                raise PartialDateError(f"year {value} is outside {MIN_YEAR}–{MAX_YEAR}")
+        if self.month is not None and not 1 <= self.month <= 12:
+            raise PartialDateError(f"month {self.month} is not between 1 and 12")
+        if self.day is not None and not 1 <= self.day <= calendar.monthrange(self.year, self.month)[1]:
+            raise PartialDateError(f"{self.year}-{self.month:02d} has no day {self.day}")
+
+    @classmethod
+    def parse(cls, text: str | None) -> PartialDate:
+        """Read the fixture/API form; None or "" is an unknown date."""
+        if text is None or (isinstance(text, str) and not text.strip()):
+            return cls()
+        if not isinstance(text, str):
+            raise PartialDateError(f"a date is written as text such as \"2016-01\", got {text!r}")
+        match = _FORM.match(text.strip())
+        if not match:
+            raise PartialDateError(
+                f"{text!r} is not a date of the form YYYY, YYYY-MM, YYYY-MM-DD or before:YYYY"
+            )
+        parts = {k: int(v) for k, v in match.groupdict().items() if v is not None}
+        return cls(**parts)
+
+    @property
+    def precision(self) -> str:
+        if self.day is not None:
+            return Precision.DAY
+        if self.month is not None:
+            return Precision.MONTH
+        if self.year is not None:
+            return Precision.YEAR
+        if self.before is not None:
+            return Precision.BEFORE
+        return Precision.UNKNOWN
+
+    @property
+    def is_known(self) -> bool:
+        return self.year is not None
+
+    @property
+    def edtf(self) -> str | None:
+        """EDTF level 0: a bound alone is no date, so it gives None."""
+        if self.year is None:
+            return None
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+        if self.day is not None:
+            text += f"-{self.day:02d}"
+        return text
+
+    @property
+    def fixture_form(self) -> str | None:
+        if self.before is not None:
+            return f"before:{self.before:04d}"
+        return self.edtf
+
+    @property
+    def display(self) -> str:
+        if self.year is not None:
+            text = f"{self.year}年"
+            if self.month is not None:
+                text += f"{self.month}月"
+            if self.day is not None:
+                text += f"{self.day}日"
+            return text
+        if self.before is not None:
+            return f"{self.before}年之前"
+        return "时间不详"
+
+    @property
+    def latest_year(self) -> int | None:
+        """The last year the date could fall in: the year itself, or the year before a bound."""
+        if self.year is not None:
+            return self.year
+        if self.before is not None:
+            return self.before - 1
+        return None
+
+    def __str__(self) -> str:
+        return self.display
+
+
+class PartialDateQuerySet(models.QuerySet):
+    """Date reads shared by every dated record."""
+
+    def in_years(self, year_from: int | None = None, year_to: int | None = None):
+        # A year filter never matches an undated record, nor one only bounded by "before".
+        qs = self
+        if year_from is not None:
+            qs = qs.filter(date_year__gte=year_from)
+        if year_to is not None:
+            qs = qs.filter(date_year__lte=year_to)
+        return qs
+
+    def order_by_date(self, descending: bool = False):
+        """Chronological order; a "before" bound sorts just before its year and undated records sort last."""
+        from django.db.models import F
+        from django.db.models.functions import Coalesce
+
+        key = Coalesce(F("date_year"), F("date_before") - 1)
+        fields = [key, F("date_month"), F("date_day")]
+        if descending:
+            ordering = [f.desc(nulls_last=True) for f in fields]
+        else:
+            # Within a year, the year-only date comes first, then months in order.
+            ordering = [fields[0].asc(nulls_last=True), fields[1].asc(nulls_first=True), fields[2].asc(nulls_first=True)]
+        return self.order_by(*ordering, "pk")
+
+
+class PartialDateModel(models.Model):
+    """Stores a PartialDate in four small columns so that year filters and date ordering stay in SQL."""
+
+    date_year = models.PositiveSmallIntegerField("年", null=True, blank=True, db_index=True)
+    date_month = models.PositiveSmallIntegerField("月", null=True, blank=True)
+    date_day = models.PositiveSmallIntegerField("日", null=True, blank=True)
+    date_before = models.PositiveSmallIntegerField(
+        "早于（年）", null=True, blank=True, help_text="只知道在某年之前时填写，例如「2014年之前」填 2014。"
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_month__isnull=True) | Q(date_month__gte=1, date_month__lte=12, date_year__isnull=False),
+                name="%(app_label)s_%(class)s_month_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_day__isnull=True) | Q(date_day__gte=1, date_day__lte=31, date_month__isnull=False),
+                name="%(app_label)s_%(class)s_day_needs_month",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_before__isnull=True) | Q(date_year__isnull=True),
+                name="%(app_label)s_%(class)s_before_or_known",
+            ),
+        ]
+
+    @property
+    def date(self) -> PartialDate:
+        return PartialDate(self.date_year, self.date_month, self.date_day, self.date_before)
+
+    @date.setter
+    def date(self, value: PartialDate) -> None:
+        self.date_year, self.date_month, self.date_day, self.date_before = (
+            value.year,
+            value.month,
+            value.day,
+            value.before,
+        )
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        try:
+            self.date  # noqa: B018 — constructing it runs the rules
+        except PartialDateError as exc:
+            raise ValidationError({"date_year": str(exc)}) from exc

@@ -1,0 +1,176 @@
+"""Where cooperation happens: jurisdictions, the cooperation regions they form, and a region's stages."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from portal.dates import PartialDate
+from sources.models import CitedRecord
+
+
+class Jurisdiction(CitedRecord):
+    class Level(models.TextChoices):
+        PROVINCE = "province", "省"
+        MUNICIPALITY = "municipality", "直辖市"
+        SAR = "sar", "特别行政区"
+        PREFECTURE = "prefecture", "地级市"
+        COUNTY = "county", "县/县级市"
+        DISTRICT = "district", "市辖区"
+        NEW_AREA = "new_area", "新区"
+
+    name = models.CharField("名称", max_length=60, unique=True)
+    short_name = models.CharField("简称", max_length=20, blank=True)
+    aliases = models.JSONField("别称", default=list, blank=True)
+    level = models.CharField("级别", max_length=16, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name="上级"
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = verbose_name_plural = "辖区"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("regions:jurisdiction", args=[self.slug])
+
+
+class RegionQuerySet(models.QuerySet):
+    def with_descendants(self, region: "Region | str") -> list[int]:
+        """Ids of a region and every region inside it: a filter on 京津冀 includes 通武廊 (a region includes its sub-regions)."""
+        slug = region.slug if isinstance(region, Region) else region
+        rows = list(Region.objects.values_list("id", "slug", "parent_id"))
+        children: dict[int | None, list[int]] = {}
+        root = None
+        for pk, row_slug, parent_id in rows:
+            children.setdefault(parent_id, []).append(pk)
+            if row_slug == slug:
+                root = pk
+        if root is None:
+            return []
+        found, queue = [], [root]
+        while queue:
+            pk = queue.pop()
+            if pk in found:  # guards against a cycle typed in the admin
+                continue
+            found.append(pk)
+            queue.extend(children.get(pk, []))
+        return found
+
+
+class Region(CitedRecord):
+    class Kind(models.TextChoices):
+        LARGE = "large", "大区域"
+        SMALL_CROSS_BORDER = "small_cross_border", "跨界小区域"
+        CROSS_JURISDICTION = "cross_jurisdiction", "跨辖区协作区"
+
+    name = models.CharField("名称", max_length=60, unique=True)
+    full_name = models.CharField("全称", max_length=120, blank=True)
+    aliases = models.JSONField("别称", default=list, blank=True)
+    kind = models.CharField("类型", max_length=24, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name="所在区域"
+    )
+    members = models.ManyToManyField(Jurisdiction, related_name="regions", blank=True, verbose_name="成员辖区")
+    members_note = models.TextField("成员说明", blank=True)
+    description = models.TextField("简介", blank=True)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = verbose_name_plural = "协作区域"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("regions:detail", args=[self.slug])
+
+    def lineage(self) -> list["Region"]:
+        """This region, then the regions it sits inside, nearest first (uses loaded parents)."""
+        chain, seen, node = [], set(), self
+        while node is not None and node.pk not in seen:
+            chain.append(node)
+            seen.add(node.pk)
+            node = node.parent
+        return chain
+
+
+class StageQuerySet(models.QuerySet):
+    def covering(self, date: PartialDate):
+        """Stages that certainly contain the date: a year inside the range, or a whole "before" bound inside it."""
+        if date.year is not None:
+            return self.filter(
+                Q(start_year__isnull=True) | Q(start_year__lte=date.year),
+                Q(end_year__isnull=True) | Q(end_year__gte=date.year),
+            )
+        if date.before is not None:
+            # "Before 2014" could be any year up to 2013, so only a stage open at its start and
+            # reaching 2013 contains it (paper 1 section 一: 「在2014年之前…起步探索阶段」).
+            return self.filter(start_year__isnull=True, end_year__gte=date.before - 1)
+        return self.none()
+
+
+class Stage(CitedRecord):
+    """A development stage of a region; paper 1 gives 京津冀's three stages and the period before them."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="stages", verbose_name="区域")
+    name = models.CharField("名称", max_length=60)
+    name_en = models.CharField("英文名称", max_length=120, blank=True)
+    start_year = models.PositiveSmallIntegerField("起始年", null=True, blank=True, help_text="留空表示起点不详")
+    end_year = models.PositiveSmallIntegerField("结束年", null=True, blank=True, help_text="留空表示「至今」")
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+    summary = models.TextField("概述", blank=True)
+
+    objects = StageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["region", "order", "pk"]
+        verbose_name = verbose_name_plural = "发展阶段"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_year__isnull=True) | Q(end_year__isnull=True) | Q(start_year__lte=models.F("end_year")),
+                name="stage_start_not_after_end",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.region.name}·{self.name}"
+
+    def get_absolute_url(self):
+        return reverse("regions:stage", args=[self.slug])
+
+    @property
+    def period_display(self) -> str:
+        if self.start_year is None and self.end_year is not None:
+            return f"{self.end_year + 1}年之前"
+        start = f"{self.start_year}" if self.start_year else "？"
+        end = f"{self.end_year}年" if self.end_year else "至今"
+        return f"{start}—{end}"
+
+    def contains(self, date: PartialDate) -> bool:
+        if date.year is not None:
+            return (self.start_year is None or self.start_year <= date.year) and (
+                self.end_year is None or date.year <= self.end_year
+            )
+        if date.before is not None:
+            return self.start_year is None and self.end_year is not None and self.end_year >= date.before - 1
+        return False
+
+
+def stage_for(regions, date: PartialDate) -> Stage | None:
+    """The stage a dated record falls in, derived from its regions and date, never typed by hand.
+
+    Regions are searched nearest first (通武廊 before 京津冀), using stages already loaded on them,
+    so a list of records with prefetched ``regions__stages`` and ``regions__parent__stages`` costs no
+    extra queries.
+    """
+    for region in regions:
+        for candidate in region.lineage():
+            for stage in candidate.stages.all():
+                if stage.contains(date):
+                    return stage
+    return None

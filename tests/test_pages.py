@@ -1,0 +1,56 @@
+"""Researchers read every record on a page of its own, with its sources."""
+
+import pytest
+from django.test import override_settings
+
+from agreements.models import Agreement
+from findings.models import Figure, Finding
+from mechanisms.models import Mechanism
+from regions.models import Jurisdiction, Region, Stage
+from sources.models import Source
+from timeline.models import Event
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_home_page_answers_with_the_portals_name(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "区域警务协作知识库" in response.content.decode()
+
+
+@pytest.mark.parametrize("model", [Agreement, Mechanism, Region, Jurisdiction, Stage, Event, Finding, Figure, Source])
+def test_every_record_has_a_page(client, model):
+    for obj in model.objects.all():
+        response = client.get(obj.get_absolute_url())
+        assert response.status_code == 200, obj.slug
+
+
+def test_an_agreement_page_shows_its_partial_date_and_verbatim_source(client):
+    agreement = Agreement.objects.named("框架协议").get()
+    page = client.get(agreement.get_absolute_url()).content.decode()
+    assert "2016年1月" in page
+    assert "固化成效阶段" in page
+    assert agreement.citations.first().quote in page
+
+
+def test_the_timeline_lists_events_in_date_order(client):
+    page = client.get("/timeline/").content.decode()
+    dated = [e for e in Event.objects.order_by_date() if e.date.is_known]
+    positions = [page.index(e.title) for e in dated]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize("path", ["/agreements/", "/mechanisms/", "/regions/", "/findings/", "/sources/", "/timeline/"])
+def test_list_pages_answer(client, path):
+    assert client.get(path).status_code == 200
+
+
+def test_an_unknown_slug_is_a_404(client):
+    assert client.get("/agreements/no-such-agreement/").status_code == 404
+
+
+def test_agreement_list_filters_by_a_phrase(client):
+    page = client.get("/agreements/", {"q": "禁毒"}).content.decode()
+    assert "禁毒合作共同体战略合作协议" in page
+    assert "框架协议》" not in page.split("<tbody>")[1]
