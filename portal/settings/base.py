@@ -121,3 +121,23 @@ STORAGES = {
 # Where the papers' plain texts live. They stay outside the repository; the quote check reads them.
 PORTAL_SOURCES_DIR = Path(os.environ.get("PORTAL_SOURCES_DIR", BASE_DIR.parent / "shared" / "seeds"))
 PORTAL_FIXTURES_DIR = Path(os.environ.get("PORTAL_FIXTURES_DIR", BASE_DIR / "fixtures"))
+
+# ---------------------------------------------------------------- REST API (api/)
+API_ANON_THROTTLE_RATE = os.environ.get("API_ANON_THROTTLE_RATE", "") or None
+REST_FRAMEWORK = {
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"] if API_ANON_THROTTLE_RATE else [],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_THROTTLE_RATE},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "区域警务协作知识库 API",
+    "DESCRIPTION": "Read-only access to every cited record of the Regional Police Cooperation Knowledge Portal.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Served by the portal itself: users may be offline or behind a firewall (no CDN).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
