@@ -26,3 +26,10 @@ class AgreementAdmin(admin.ModelAdmin):
     @admin.display(description="日期", ordering="date_year")
     def date_display(self, obj):
         return obj.date.display
+
+
+@admin.register(AgreementAlias)
+class AgreementAliasAdmin(admin.ModelAdmin):
+    list_display = ["name", "agreement"]
+    search_fields = ["name", "agreement__title"]
+    autocomplete_fields = ["agreement"]

@@ -45,7 +45,6 @@ KINDS: tuple[RecordKind, ...] = (
             "year": int, "volume": TEXT, "issue": TEXT, "pages": TEXT, "published": TEXT, "url": TEXT,
             "seed_file": TEXT, "note": TEXT,
         },
-        cited=False,
     ),
     RecordKind(
         key="jurisdiction",

@@ -25,7 +25,14 @@ class SourceAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "container", "year", "slug"]
     list_filter = ["kind", "medium", "year"]
     search_fields = ["title", "slug", "container", "authors"]
-    inlines = [ReferenceInline]
+    inlines = [ReferenceInline, CitationInline]
+
+
+@admin.register(Reference)
+class ReferenceAdmin(admin.ModelAdmin):
+    list_display = ["citing", "number", "cited"]
+    list_filter = ["citing"]
+    search_fields = ["cited__title"]
 
 
 @admin.register(Citation)

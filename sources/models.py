@@ -36,6 +36,8 @@ class Source(models.Model):
     references = models.ManyToManyField(
         "self", through="Reference", symmetrical=False, related_name="cited_by", blank=True
     )
+    # A reference-list entry is itself quoted from the paper that lists it.
+    citations = GenericRelation("Citation")
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SourceQuerySet.as_manager()
