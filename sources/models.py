@@ -96,7 +96,7 @@ class Citation(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     record = GenericForeignKey("content_type", "object_id")
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations", verbose_name="文献")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="quoted_in", verbose_name="文献")
     locator = models.CharField("位置", max_length=60, help_text="论文中的章节，如「一、(二)」")
     quote = models.TextField("原文摘录")
     cites = models.ForeignKey(
