@@ -1,0 +1,142 @@
+"""Latency and query count of the API's list and detail endpoints (issue 3, "Must show").
+
+Runs in-process with Django's test client, so the figures are the view's own cost (routing,
+filtering, queries, serialisation) without a web server in front. The synthetic run adds 10,000
+agreements inside a transaction that is rolled back at the end: the database is left as it was.
+
+Target (issue 3): the same query count at any page size, and p95 under 15 ms for a 20-item list
+on PostgreSQL.
+"""
+
+import random
+import statistics
+import time
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from agreements.models import Agreement, AgreementAlias
+from regions.models import Jurisdiction, Region
+from sources.models import Citation, Source
+
+
+class Rollback(Exception):
+    """Raised to leave the synthetic records' transaction without committing them."""
+
+
+class Command(BaseCommand):
+    help = "Print p50/p95 latency and SQL queries per request for the API's list and detail endpoints."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--requests", type=int, default=100, help="timed requests per endpoint (default 100)")
+        parser.add_argument("--synthetic", type=int, default=10_000, help="agreements in the synthetic run (default 10,000; 0 skips it)")
+        parser.add_argument("--seed", type=int, default=2025)
+
+    def handle(self, *args, **options):
+        # Measure what production runs: DEBUG off (no query log kept, no debug page machinery).
+        with override_settings(DEBUG=False):
+            self.bench(**options)
+
+    def bench(self, *, requests, synthetic, seed, **options):
+        if not Agreement.objects.exists():
+            raise CommandError("No agreements: run `manage.py migrate` and `manage.py load_portal_data` first.")
+        self.client = Client(HTTP_HOST="localhost")
+        self.requests = requests
+        self.stdout.write(f"database: {connection.vendor} ({connection.settings_dict['NAME']}), {requests} timed requests per row")
+        self.run("real dataset")
+        if synthetic:
+            try:
+                with transaction.atomic():
+                    made = self.make_synthetic(synthetic, random.Random(seed))
+                    self.run(f"synthetic: {made} agreements")
+                    raise Rollback
+            except Rollback:
+                self.stdout.write(f"synthetic records rolled back; agreements now {Agreement.objects.count()}")
+
+    # ------------------------------------------------------------------ measuring
+
+    def endpoints(self):
+        agreement = Agreement.objects.order_by("pk").first()
+        region = Region.objects.order_by("pk").first()
+        return [
+            ("agreements list", "/api/v1/agreements/", {"page_size": 20}),
+            ("agreements list", "/api/v1/agreements/", {"page_size": 100}),
+            ("agreements list region=jjj", "/api/v1/agreements/", {"page_size": 20, "region": "jjj"}),
+            ("agreements detail", f"/api/v1/agreements/{agreement.slug}/", {}),
+            ("mechanisms list", "/api/v1/mechanisms/", {"page_size": 20}),
+            ("mechanisms list", "/api/v1/mechanisms/", {"page_size": 100}),
+            ("events list", "/api/v1/events/", {"page_size": 20}),
+            ("events list", "/api/v1/events/", {"page_size": 100}),
+            ("findings list", "/api/v1/findings/", {"page_size": 20}),
+            ("findings list", "/api/v1/findings/", {"page_size": 100}),
+            ("regions detail", f"/api/v1/regions/{region.slug}/", {}),
+        ]
+
+    def run(self, title):
+        self.stdout.write("")
+        self.stdout.write(f"== {title}")
+        self.stdout.write(f"{'endpoint':<28} {'page_size':>9} {'rows':>5} {'count':>6} {'queries':>7} {'p50 ms':>7} {'p95 ms':>7}")
+        for label, path, params in self.endpoints():
+            for _ in range(5):  # warm caches (content types, URL resolver, connection)
+                self.client.get(path, params)
+            with CaptureQueriesContext(connection) as captured:
+                body = self.client.get(path, params).json()
+            queries = len(captured)  # now: the captured list is read from the connection's log, which later requests reset
+            timings = []
+            for _ in range(self.requests):
+                start = time.perf_counter()
+                response = self.client.get(path, params)
+                timings.append((time.perf_counter() - start) * 1000)
+                if response.status_code != 200:
+                    raise CommandError(f"{path} answered {response.status_code}")
+            rows = len(body["results"]) if "results" in body else 1
+            count = body.get("count", "")
+            p50 = statistics.median(timings)
+            p95 = statistics.quantiles(timings, n=20)[18]
+            size = params.get("page_size", "-")
+            self.stdout.write(f"{label:<28} {size:>9} {rows:>5} {count:>6} {queries:>7} {p50:>7.1f} {p95:>7.1f}")
+
+    # ------------------------------------------------------------------ synthetic data
+
+    def make_synthetic(self, total: int, rng: random.Random) -> int:
+        """Agreements shaped like the real ones: partial dates, regions, signatories, an alias and a citation each."""
+        regions = list(Region.objects.all())
+        jurisdictions = list(Jurisdiction.objects.all())
+        paper = Source.objects.papers().first()
+        kinds = [value for value, _ in Agreement.Kind.choices]
+        agreements = []
+        for n in range(total):
+            agreement = Agreement(slug=f"synthetic-{n}", title=f"合成协议第{n}号", kind=rng.choice(kinds), summary="合成数据。" * 5)
+            shape = rng.random()
+            if shape < 0.6:
+                agreement.date_year, agreement.date_month = rng.randint(2005, 2025), rng.randint(1, 12)
+            elif shape < 0.85:
+                agreement.date_year = rng.randint(2005, 2025)
+            elif shape < 0.9:
+                agreement.date_before = 2014
+            agreements.append(agreement)
+        Agreement.objects.bulk_create(agreements, batch_size=2000)
+        region_links, signatory_links, aliases, citations = [], [], [], []
+        content_type = ContentType.objects.get_for_model(Agreement)
+        for agreement in agreements:
+            for region in rng.sample(regions, rng.randint(1, 2)):
+                region_links.append(Agreement.regions.through(agreement_id=agreement.pk, region_id=region.pk))
+            for jurisdiction in rng.sample(jurisdictions, rng.randint(1, 3)):
+                signatory_links.append(Agreement.signatories.through(agreement_id=agreement.pk, jurisdiction_id=jurisdiction.pk))
+            aliases.append(AgreementAlias(agreement_id=agreement.pk, name=f"合成简称{agreement.pk}"))
+            citations.append(
+                Citation(content_type=content_type, object_id=agreement.pk, source=paper, locator="一、", quote="合成引文。")
+            )
+        Agreement.regions.through.objects.bulk_create(region_links, batch_size=5000)
+        Agreement.signatories.through.objects.bulk_create(signatory_links, batch_size=5000)
+        AgreementAlias.objects.bulk_create(aliases, batch_size=5000)
+        Citation.objects.bulk_create(citations, batch_size=5000)
+        if connection.vendor == "postgresql":
+            # The planner should see the table sizes a real 10,000-agreement portal would have.
+            with connection.cursor() as cursor:
+                for model in (Agreement, Agreement.regions.through, Agreement.signatories.through, AgreementAlias, Citation):
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        return total

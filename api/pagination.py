@@ -1,0 +1,46 @@
+"""Page-number pagination whose parameters are validated like any filter (issue 3, "Pagination")."""
+
+from django import forms
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+
+
+class PageForm(forms.Form):
+    page = forms.IntegerField(min_value=1, required=False)
+    page_size = forms.IntegerField(min_value=1, required=False)
+
+
+class PortalPagination(PageNumberPagination):
+    """``page`` and ``page_size`` (default 20, capped at 100).
+
+    DRF's own class answers a malformed ``page`` with 404 and silently replaces a malformed
+    ``page_size`` by the default; a malformed value is the caller's mistake, so it is a 400 here.
+    A ``page_size`` above the cap is served at the cap, and a page past the last one is a 404.
+    """
+
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+    page_query_description = "页码，从 1 开始（也可写 last）。超出最后一页时返回 404。"
+    page_size_query_description = "每页条数，默认 20，超过 100 按 100 计。"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        params = {name: request.query_params.get(name) for name in ("page", "page_size")}
+        if params["page"] in self.last_page_strings:
+            params["page"] = None
+        form = PageForm(params)
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response_schema(self, schema):
+        described = super().get_paginated_response_schema(schema)
+        notes = {
+            "count": "符合条件的记录总数。",
+            "next": "下一页的地址；最后一页为 null。",
+            "previous": "上一页的地址；第一页为 null。",
+            "results": "本页的记录。",
+        }
+        for name, text in notes.items():
+            described["properties"][name]["description"] = text
+        return described

@@ -1,0 +1,326 @@
+"""Read-only endpoints under /api/v1/: one viewset per resource, plus the root, stats and export.
+
+Each viewset declares what a page of its records needs loaded (``queryset``), how it may be
+filtered (``filterset_class``) and how a record is shaped (``serializer_class``); the shared base
+adds slug-or-id lookup, CSV streaming and JSON errors.
+"""
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import Http404, StreamingHttpResponse
+from django.urls import Resolver404, resolve
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.settings import api_settings
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from agreements.models import Agreement
+from dataset.services import dataset_export
+from findings.models import Figure, Finding
+from mechanisms.models import Mechanism
+from regions.models import Jurisdiction, Region, Stage
+from sources.models import Citation, Reference, Source
+from timeline.models import Event
+
+from . import filters, serializers
+from .exceptions import api_exception_handler
+from .pagination import PortalPagination
+from .renderers import CSVRenderer, stream_csv
+from .stats import stats_matrix
+
+
+class AnonThrottle(AnonRateThrottle):
+    """Anonymous rate from ``API_ANON_THROTTLE_RATE`` (e.g. "100/min"; unset means no limit).
+
+    Read per request rather than from DRF's import-time defaults, so a deployment (or a test)
+    that changes the setting is obeyed without re-importing DRF.
+    """
+
+    def get_rate(self):
+        return settings.API_ANON_THROTTLE_RATE
+
+
+class PortalAPIView(APIView):
+    """What every endpoint of ours shares: anyone reads, nobody writes, errors are JSON."""
+
+    # Nobody signs in to the public API (staff curate in the admin), so every caller is anonymous.
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [AnonThrottle]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
+
+    def get_exception_handler(self):
+        return api_exception_handler
+
+
+# Loaded with every cited record: the citations with their sources in one query.
+CITATIONS = Prefetch("citations", queryset=Citation.objects.select_related("source", "cites"))
+# Regions with the stages stage_for() reads (its own, then its parent's), so a derived stage costs no query.
+REGIONS_WITH_STAGES = Prefetch(
+    "regions", queryset=Region.objects.select_related("parent").prefetch_related("stages", "parent__stages")
+)
+
+FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    OpenApiTypes.STR,
+    enum=["json", "csv"],
+    description=(
+        "csv：以 CSV 返回全部结果（不分页，同样的筛选条件，UTF-8 带 BOM）；也可发送 Accept: text/csv。"
+        "嵌套字段展开为名称列和 *_slug(s) 列，列表以「; 」连接，出处写作「source locator: quote」。"
+    ),
+)
+SLUG_PARAMETER = OpenApiParameter(
+    "slug",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="记录的 slug（稳定不变）；也可写记录的数字 id。",
+)
+ERRORS = {
+    400: OpenApiResponse(serializers.ErrorSerializer, description="参数无效：errors 中按参数列出原因。"),
+    404: OpenApiResponse(serializers.ErrorSerializer, description="没有这条记录，或页码超出最后一页。"),
+    429: OpenApiResponse(serializers.ErrorSerializer, description="请求过于频繁（匿名限流）。"),
+}
+
+
+class RecordViewSet(PortalAPIView, viewsets.ReadOnlyModelViewSet):
+    """List and detail of one resource.
+
+    Detail is looked up by slug; a number that is no record's slug is taken as the record's
+    ``id``, so links made from ids keep working (slug first: a slug is the stable public name).
+    """
+
+    resource: str  # URL prefix and CSV file name
+    lookup_field = "slug"
+    lookup_value_regex = r"[^/]+"
+    pagination_class = PortalPagination
+    filter_backends = [DjangoFilterBackend]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            # DRF's answer to an unknown ?format= is a bare 404; say which formats exist.
+            asked = request.query_params.get(api_settings.URL_FORMAT_OVERRIDE, "")
+            raise NotFound(f"不提供 format={asked}：列表可用 json 或 csv，单条记录只有 json。") from None
+
+    def get_renderers(self):
+        # CSV is a list format; a detail asked for as CSV is refused by content negotiation.
+        renderers = super().get_renderers()
+        if self.action != "list":
+            renderers = [r for r in renderers if r.format != CSVRenderer.format]
+        return renderers
+
+    def get_object(self):
+        # The list filters do not apply to a detail: the record is named by its URL alone.
+        queryset = self.get_queryset()
+        value = self.kwargs[self.lookup_field]
+        found = list(queryset.filter(slug=value)[:1])
+        if not found and value.isdigit():
+            found = list(queryset.filter(pk=int(value))[:1])
+        if not found:
+            noun = queryset.model._meta.verbose_name
+            raise NotFound(f"没有 slug 或 id 为「{value}」的{noun}。")
+        self.check_object_permissions(self.request, found[0])
+        return found[0]
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format == CSVRenderer.format:
+            queryset = self.filter_queryset(self.get_queryset())
+            response = StreamingHttpResponse(
+                stream_csv(self.get_serializer_class(), queryset, self.get_serializer_context()),
+                content_type="text/csv; charset=utf-8",
+            )
+            response["Content-Disposition"] = f'attachment; filename="{self.resource}.csv"'
+            return response
+        return super().list(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # An error met while CSV was negotiated (a bad filter, say) is still reported as JSON.
+        if getattr(response, "exception", False) and getattr(request, "accepted_renderer", None):
+            if request.accepted_renderer.format == CSVRenderer.format:
+                request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+def documented(resource_name: str):
+    """Schema text for a resource's list and detail, with the CSV format and error responses."""
+
+    def decorate(viewset):
+        return extend_schema_view(
+            list=extend_schema(
+                summary=f"{resource_name}列表",
+                description=f"{resource_name}，分页（page、page_size）并可按下列参数筛选；未知参数被忽略。",
+                parameters=[FORMAT_PARAMETER],
+                responses={
+                    (200, "application/json"): viewset.serializer_class,
+                    (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="全部结果的 CSV。"),
+                    **{(code, "application/json"): ERRORS[code] for code in (400, 404, 429)},
+                },
+            ),
+            retrieve=extend_schema(
+                summary=f"单条{resource_name}",
+                description="按 slug 取一条记录；也接受数字 id（没有同名 slug 时）。",
+                parameters=[SLUG_PARAMETER],
+                responses={200: viewset.serializer_class, **{code: ERRORS[code] for code in (404, 429)}},
+            ),
+        )(viewset)
+
+    return decorate
+
+
+@documented("协议与文件")
+class AgreementViewSet(RecordViewSet):
+    resource = "agreements"
+    queryset = Agreement.objects.order_by_date().prefetch_related(
+        "aliases", "signatories", REGIONS_WITH_STAGES, "establishes", "implements", "implemented_by", "events", CITATIONS
+    )
+    serializer_class = serializers.AgreementSerializer
+    filterset_class = filters.AgreementFilterSet
+
+
+@documented("协作机制")
+class MechanismViewSet(RecordViewSet):
+    resource = "mechanisms"
+    queryset = (
+        Mechanism.objects.order_by_date()
+        .select_related("established_by", "parent")
+        .prefetch_related(
+            "regions", Prefetch("parts", queryset=Mechanism.objects.order_by("order", "pk")), "events", CITATIONS
+        )
+    )
+    serializer_class = serializers.MechanismSerializer
+    filterset_class = filters.MechanismFilterSet
+
+
+@documented("大事记")
+class EventViewSet(RecordViewSet):
+    resource = "events"
+    queryset = Event.objects.order_by_date().prefetch_related(REGIONS_WITH_STAGES, "agreements", "mechanisms", CITATIONS)
+    serializer_class = serializers.EventSerializer
+    filterset_class = filters.EventFilterSet
+
+
+@documented("协作区域")
+class RegionViewSet(RecordViewSet):
+    resource = "regions"
+    queryset = Region.objects.select_related("parent").prefetch_related("children", "members", "stages", CITATIONS)
+    serializer_class = serializers.RegionSerializer
+    filterset_class = filters.RegionFilterSet
+
+
+@documented("辖区")
+class JurisdictionViewSet(RecordViewSet):
+    resource = "jurisdictions"
+    queryset = Jurisdiction.objects.select_related("parent").prefetch_related("regions", CITATIONS)
+    serializer_class = serializers.JurisdictionSerializer
+    filterset_class = filters.JurisdictionFilterSet
+
+
+@documented("发展阶段")
+class StageViewSet(RecordViewSet):
+    resource = "stages"
+    queryset = Stage.objects.select_related("region").prefetch_related(CITATIONS)
+    serializer_class = serializers.StageSerializer
+    filterset_class = filters.StageFilterSet
+
+
+@documented("论点")
+class FindingViewSet(RecordViewSet):
+    resource = "findings"
+    queryset = Finding.objects.select_related("source", "parent").prefetch_related(
+        "regions", "addresses", "addressed_by", CITATIONS
+    )
+    serializer_class = serializers.FindingSerializer
+    filterset_class = filters.FindingFilterSet
+
+
+@documented("数据")
+class FigureViewSet(RecordViewSet):
+    resource = "figures"
+    queryset = Figure.objects.select_related("region", "mechanism").prefetch_related(CITATIONS)
+    serializer_class = serializers.FigureSerializer
+    filterset_class = filters.FigureFilterSet
+
+
+@documented("文献")
+class SourceViewSet(RecordViewSet):
+    resource = "sources"
+    queryset = Source.objects.prefetch_related(
+        Prefetch("reference_entries", queryset=Reference.objects.select_related("cited")),
+        Prefetch("cited_entries", queryset=Reference.objects.select_related("citing")),
+        CITATIONS,
+    )
+    serializer_class = serializers.SourceSerializer
+    filterset_class = filters.SourceFilterSet
+
+
+RESOURCES = [
+    AgreementViewSet, MechanismViewSet, RegionViewSet, JurisdictionViewSet, StageViewSet, EventViewSet,
+    FindingViewSet, FigureViewSet, SourceViewSet,
+]
+
+
+class ApiRootView(PortalAPIView):
+    @extend_schema(
+        summary="端点一览",
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="端点名称 → 绝对地址。")},
+    )
+    def get(self, request, format=None):
+        endpoints = {
+            viewset.resource: reverse(f"api:{viewset.queryset.model._meta.model_name}-list", request=request)
+            for viewset in RESOURCES
+        }
+        for name in ("stats", "export", "schema", "docs"):
+            endpoints[name] = reverse(f"api:{name}", request=request)
+        # Listed once the search app answers at its mount (until then the path is a JSON 404).
+        search_path = "/api/v1/search/"
+        try:
+            if resolve(search_path).namespace == "search":
+                endpoints["search"] = request.build_absolute_uri(search_path)
+        except Resolver404:
+            pass
+        return Response(endpoints)
+
+
+class StatsView(PortalAPIView):
+    @extend_schema(
+        summary="统计：每个区域每年的文件数、每个区域每类机制数",
+        description=(
+            "比较矩阵背后的数据，在数据库中汇总。给出 region 时只统计该区域及其次区域；"
+            "给出 stage 时只统计日期落在该阶段、属于该阶段区域（含次区域）的记录。"
+            "一条记录属于几个区域就在每个区域各计一次。"
+        ),
+        parameters=[serializers.StatsQuerySerializer],
+        responses={200: serializers.StatsSerializer, 400: ERRORS[400], 429: ERRORS[429]},
+    )
+    def get(self, request, format=None):
+        params = serializers.StatsQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        matrix = stats_matrix(region=params.validated_data.get("region"), stage=params.validated_data.get("stage"))
+        return Response(serializers.StatsSerializer(matrix).data)
+
+
+class ExportView(PortalAPIView):
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(
+        summary="整个数据集（JSON）",
+        description=(
+            "全部记录，形状与 fixtures/*.toml 相同（format 为 portal-dataset/1），"
+            "可用 `python manage.py load_portal_data --json FILE` 载回。"
+        ),
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="按记录类型分列的完整数据集。")},
+    )
+    def get(self, request, format=None):
+        return Response(
+            dataset_export(), headers={"Content-Disposition": 'inline; filename="portal-dataset.json"'}
+        )
