@@ -118,7 +118,8 @@ class RecordFilterSet(filters.FilterSet):
         return queryset.filter(region__in=Region.objects.with_descendants(value))
 
     def filter_region_m2m(self, queryset, name, value):
-        return queryset.filter(regions__in=Region.objects.with_descendants(value)).distinct()
+        matching = queryset.model.objects.filter(regions__in=Region.objects.with_descendants(value))
+        return queryset.filter(pk__in=matching.values("pk"))
 
     def filter_jurisdiction(self, queryset, name, value):
         return queryset.in_jurisdiction(value.slug)

@@ -19,6 +19,8 @@ from regions.models import Jurisdiction, Region, Stage
 from sources.models import Citation, Source
 from timeline.models import Event
 
+from .aggregates import RequestLookups
+
 
 class DocumentedModelSerializer(serializers.ModelSerializer):
     """Describes each model field in the schema by its help text, or by its verbose name when it has none."""
@@ -101,7 +103,14 @@ class FindingRefSerializer(DocumentedModelSerializer):
 
 
 def _ref(obj, keys) -> dict:
+    if isinstance(obj, dict):  # gathered in the page query as JSON (api/aggregates.py)
+        return {key: obj[key] for key in keys}
     return {key: getattr(obj, key) for key in keys}
+
+
+def lookups(context: dict) -> RequestLookups:
+    """The request's shared lookups, created on first use so every field of a response shares them."""
+    return context.setdefault("lookups", RequestLookups())
 
 
 class Ref(serializers.Field):
@@ -116,7 +125,8 @@ class Ref(serializers.Field):
 
     def to_representation(self, value):
         if self.many:
-            return [_ref(obj, self.keys) for obj in value.all()]
+            items = value if isinstance(value, list) else value.all()
+            return [_ref(obj, self.keys) for obj in items]
         return _ref(value, self.keys)
 
 
@@ -133,7 +143,17 @@ class Citations(serializers.Field):
         set_override(self, "field", CitationSerializer(many=True))
 
     def to_representation(self, value):
-        citations = value.all() if hasattr(value, "all") else value
+        if isinstance(value, list):  # gathered as JSON with source ids (api/aggregates.py)
+            sources = lookups(self.context).sources
+            return [
+                {
+                    "source": sources[c["source"]],
+                    "locator": c["locator"],
+                    "quote": c["quote"],
+                    "cites": sources[c["cites"]] if c["cites"] else None,
+                }
+                for c in value
+            ]
         return [
             {
                 "source": _source(c.source),
@@ -141,8 +161,31 @@ class Citations(serializers.Field):
                 "quote": c.quote,
                 "cites": _source(c.cites) if c.cites_id else None,
             }
-            for c in citations
+            for c in value.all()
         ]
+
+
+class NameList(serializers.ListField):
+    """A list of names gathered as ``{name}`` objects in the page query."""
+
+    def __init__(self, **kwargs):
+        super().__init__(child=serializers.CharField(), read_only=True, **kwargs)
+
+    def to_representation(self, data):
+        return [item["name"] for item in data]
+
+
+class DerivedStage(Ref):
+    """The stage derived from the record's regions and date (never stored), from the request's stage index."""
+
+    def __init__(self, **kwargs):
+        kwargs["source"] = "*"
+        super().__init__(StageRefSerializer, **kwargs)
+
+    def to_representation(self, obj):
+        region_ids = [region["id"] for region in obj.regions_list]
+        stage = lookups(self.context).stages.stage_for(region_ids, obj.date)
+        return None if stage is None else {"slug": stage.slug, "name": stage.name}
 
 
 # ---------------------------------------------------------------- shared fields
@@ -215,7 +258,7 @@ class RecordSerializer(DocumentedModelSerializer):
 class CitedRecordSerializer(RecordSerializer):
     """The fields every cited record carries."""
 
-    citations = Citations(help_text="出处：论文、章节与原文摘录。")
+    citations = Citations(source="citations_list", help_text="出处：论文、章节与原文摘录。")
 
 
 class DatedRecordSerializer(CitedRecordSerializer):
@@ -238,18 +281,18 @@ class DatedRecordSerializer(CitedRecordSerializer):
 
 
 class AgreementSerializer(DatedRecordSerializer):
-    aliases = serializers.SlugRelatedField(
-        many=True, read_only=True, slug_field="name", help_text="论文中的其他称呼，含简称（如「框架协议」）。"
-    )
+    aliases = NameList(source="aliases_list", help_text="论文中的其他称呼，含简称（如「框架协议」）。")
     kind_display = serializers.CharField(source="get_kind_display", read_only=True, help_text="文件类型的中文名。")
     display_title = serializers.CharField(read_only=True, help_text="带书名号的标题；无正式标题时用〔〕。")
-    regions = Ref(RegionRefSerializer, many=True, help_text="所属协作区域。")
-    signatories = Ref(JurisdictionRefSerializer, many=True, help_text="签署/印发文件的辖区。")
-    stage = Ref(StageRefSerializer, help_text="由区域与日期推得的发展阶段；推不出时为 null。")
-    establishes = Ref(MechanismRefSerializer, many=True, help_text="依据本文件建立的机制。")
-    implements = Ref(AgreementRefSerializer, many=True, help_text="本文件贯彻落实的文件。")
-    implemented_by = Ref(AgreementRefSerializer, many=True, help_text="贯彻落实本文件的文件。")
-    events = Ref(EventRefSerializer, many=True, help_text="相关大事记。")
+    regions = Ref(RegionRefSerializer, many=True, source="regions_list", help_text="所属协作区域。")
+    signatories = Ref(JurisdictionRefSerializer, many=True, source="signatories_list", help_text="签署/印发文件的辖区。")
+    stage = DerivedStage(help_text="由区域与日期推得的发展阶段；推不出时为 null。")
+    establishes = Ref(MechanismRefSerializer, many=True, source="establishes_list", help_text="依据本文件建立的机制。")
+    implements = Ref(AgreementRefSerializer, many=True, source="implements_list", help_text="本文件贯彻落实的文件。")
+    implemented_by = Ref(
+        AgreementRefSerializer, many=True, source="implemented_by_list", help_text="贯彻落实本文件的文件。"
+    )
+    events = Ref(EventRefSerializer, many=True, source="events_list", help_text="相关大事记。")
 
     class Meta:
         model = Agreement
@@ -263,11 +306,11 @@ class AgreementSerializer(DatedRecordSerializer):
 class MechanismSerializer(DatedRecordSerializer):
     aliases = serializers.ListField(child=serializers.CharField(), read_only=True, help_text="其他称呼。")
     category_display = serializers.CharField(source="get_category_display", read_only=True, help_text="类别的中文名。")
-    regions = Ref(RegionRefSerializer, many=True, help_text="所属协作区域。")
+    regions = Ref(RegionRefSerializer, many=True, source="regions_list", help_text="所属协作区域。")
     established_by = Ref(AgreementRefSerializer, help_text="依据文件；没有则为 null。")
     parent = Ref(MechanismRefSerializer, help_text="所属成组方案（如「八个一体化」）；没有则为 null。")
-    parts = Ref(MechanismRefSerializer, many=True, help_text="成组方案的组成部分，按序号。")
-    events = Ref(EventRefSerializer, many=True, help_text="相关大事记。")
+    parts = Ref(MechanismRefSerializer, many=True, source="parts_list", help_text="成组方案的组成部分，按序号。")
+    events = Ref(EventRefSerializer, many=True, source="events_list", help_text="相关大事记。")
 
     class Meta:
         model = Mechanism
@@ -281,10 +324,10 @@ class MechanismSerializer(DatedRecordSerializer):
 class EventSerializer(DatedRecordSerializer):
     date_display = serializers.CharField(read_only=True, help_text="中文日期，跨时段的事件写作「2019年5月至2020年10月」。")
     end_date = EdtfDateField(help_text="跨时段事件的结束日期（EDTF level 0）；没有则为 null。")
-    regions = Ref(RegionRefSerializer, many=True, help_text="所属协作区域。")
-    stage = Ref(StageRefSerializer, help_text="由区域与日期推得的发展阶段；推不出时为 null。")
-    agreements = Ref(AgreementRefSerializer, many=True, help_text="事件涉及的文件。")
-    mechanisms = Ref(MechanismRefSerializer, many=True, help_text="事件涉及的机制。")
+    regions = Ref(RegionRefSerializer, many=True, source="regions_list", help_text="所属协作区域。")
+    stage = DerivedStage(help_text="由区域与日期推得的发展阶段；推不出时为 null。")
+    agreements = Ref(AgreementRefSerializer, many=True, source="agreements_list", help_text="事件涉及的文件。")
+    mechanisms = Ref(MechanismRefSerializer, many=True, source="mechanisms_list", help_text="事件涉及的机制。")
 
     class Meta:
         model = Event
@@ -348,9 +391,11 @@ class FindingSerializer(CitedRecordSerializer):
     source = Ref(SourceRefSerializer, allow_null=False, help_text="提出该论点的论文。")
     kind_display = serializers.CharField(source="get_kind_display", read_only=True, help_text="论点类型的中文名。")
     parent = Ref(FindingRefSerializer, help_text="所属上级条目；没有则为 null。")
-    regions = Ref(RegionRefSerializer, many=True, help_text="涉及的协作区域。")
-    addresses = Ref(FindingRefSerializer, many=True, help_text="对策建议所回应的问题。")
-    addressed_by = Ref(FindingRefSerializer, many=True, help_text="回应本问题的对策建议。")
+    regions = Ref(RegionRefSerializer, many=True, source="regions_list", help_text="涉及的协作区域。")
+    addresses = Ref(FindingRefSerializer, many=True, source="addresses_list", help_text="对策建议所回应的问题。")
+    addressed_by = Ref(
+        FindingRefSerializer, many=True, source="addressed_by_list", help_text="回应本问题的对策建议。"
+    )
 
     class Meta:
         model = Finding

@@ -6,7 +6,7 @@ adds slug-or-id lookup, CSV streaming and JSON errors.
 """
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch
 from django.http import Http404, StreamingHttpResponse
 from django.urls import Resolver404, resolve
 from django_filters.rest_framework import DjangoFilterBackend
@@ -22,15 +22,16 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from agreements.models import Agreement
+from agreements.models import Agreement, AgreementAlias
 from dataset.services import dataset_export
 from findings.models import Figure, Finding
 from mechanisms.models import Mechanism
 from regions.models import Jurisdiction, Region, Stage
-from sources.models import Citation, Reference, Source
+from sources.models import Reference, Source
 from timeline.models import Event
 
 from . import filters, serializers
+from .aggregates import citations_of, json_list, refs
 from .exceptions import api_exception_handler
 from .pagination import PortalPagination
 from .renderers import CSVRenderer, stream_csv
@@ -60,13 +61,6 @@ class PortalAPIView(APIView):
     def get_exception_handler(self):
         return api_exception_handler
 
-
-# Loaded with every cited record: the citations with their sources in one query.
-CITATIONS = Prefetch("citations", queryset=Citation.objects.select_related("source", "cites"))
-# Regions with the stages stage_for() reads (its own, then its parent's), so a derived stage costs no query.
-REGIONS_WITH_STAGES = Prefetch(
-    "regions", queryset=Region.objects.select_related("parent").prefetch_related("stages", "parent__stages")
-)
 
 FORMAT_PARAMETER = OpenApiParameter(
     "format",
@@ -118,6 +112,16 @@ class RecordViewSet(PortalAPIView, viewsets.ReadOnlyModelViewSet):
         if self.action != "list":
             renderers = [r for r in renderers if r.format != CSVRenderer.format]
         return renderers
+
+    def page_queryset(self):
+        """What a page of this resource loads; built once per process (it never changes) and cloned per request."""
+        return self.queryset
+
+    def get_queryset(self):
+        cls = type(self)
+        if "_page_queryset" not in cls.__dict__:
+            cls._page_queryset = self.page_queryset()
+        return cls._page_queryset.all()
 
     def get_object(self):
         # The list filters do not apply to a detail: the record is named by its URL alone.
@@ -177,90 +181,145 @@ def documented(resource_name: str):
     return decorate
 
 
+def with_citations(queryset):
+    return queryset.annotate(citations_list=citations_of(queryset.model))
+
+
+# What a page of each resource loads. Lists of related records are gathered in the page query
+# (api/aggregates.py); a single related record is joined.
+PK = OuterRef("pk")
+
+
 @documented("协议与文件")
 class AgreementViewSet(RecordViewSet):
     resource = "agreements"
-    queryset = Agreement.objects.order_by_date().prefetch_related(
-        "aliases", "signatories", REGIONS_WITH_STAGES, "establishes", "implements", "implemented_by", "events", CITATIONS
-    )
+    queryset = Agreement.objects.all()
     serializer_class = serializers.AgreementSerializer
     filterset_class = filters.AgreementFilterSet
+
+    def page_queryset(self):
+        return with_citations(Agreement.objects.order_by_date()).annotate(
+            aliases_list=json_list(AgreementAlias.objects.filter(agreement=PK).order_by("pk"), name="name"),
+            regions_list=refs(Region.objects.filter(agreements=PK).order_by("pk"), "name"),
+            signatories_list=refs(Jurisdiction.objects.filter(agreements_signed=PK).order_by("pk"), "name"),
+            establishes_list=refs(Mechanism.objects.filter(established_by=PK).order_by("pk"), "name"),
+            implements_list=refs(Agreement.objects.filter(implemented_by=PK).order_by("pk"), "title"),
+            implemented_by_list=refs(Agreement.objects.filter(implements=PK).order_by("pk"), "title"),
+            events_list=refs(Event.objects.filter(agreements=PK).order_by_date(), "title"),
+        )
 
 
 @documented("协作机制")
 class MechanismViewSet(RecordViewSet):
     resource = "mechanisms"
-    queryset = (
-        Mechanism.objects.order_by_date()
-        .select_related("established_by", "parent")
-        .prefetch_related(
-            "regions", Prefetch("parts", queryset=Mechanism.objects.order_by("order", "pk")), "events", CITATIONS
-        )
-    )
+    queryset = Mechanism.objects.all()
     serializer_class = serializers.MechanismSerializer
     filterset_class = filters.MechanismFilterSet
+
+    def page_queryset(self):
+        return (
+            with_citations(Mechanism.objects.order_by_date())
+            .select_related("established_by", "parent")
+            .annotate(
+                regions_list=refs(Region.objects.filter(mechanisms=PK).order_by("pk"), "name"),
+                parts_list=refs(Mechanism.objects.filter(parent=PK).order_by("order", "pk"), "name"),
+                events_list=refs(Event.objects.filter(mechanisms=PK).order_by_date(), "title"),
+            )
+        )
 
 
 @documented("大事记")
 class EventViewSet(RecordViewSet):
     resource = "events"
-    queryset = Event.objects.order_by_date().prefetch_related(REGIONS_WITH_STAGES, "agreements", "mechanisms", CITATIONS)
+    queryset = Event.objects.all()
     serializer_class = serializers.EventSerializer
     filterset_class = filters.EventFilterSet
+
+    def page_queryset(self):
+        return with_citations(Event.objects.order_by_date()).annotate(
+            regions_list=refs(Region.objects.filter(events=PK).order_by("pk"), "name"),
+            agreements_list=refs(Agreement.objects.filter(events=PK).order_by("pk"), "title"),
+            mechanisms_list=refs(Mechanism.objects.filter(events=PK).order_by("pk"), "name"),
+        )
 
 
 @documented("协作区域")
 class RegionViewSet(RecordViewSet):
     resource = "regions"
-    queryset = Region.objects.select_related("parent").prefetch_related("children", "members", "stages", CITATIONS)
+    queryset = Region.objects.all()
     serializer_class = serializers.RegionSerializer
     filterset_class = filters.RegionFilterSet
+
+    def page_queryset(self):
+        return with_citations(Region.objects.select_related("parent").prefetch_related("children", "members", "stages"))
 
 
 @documented("辖区")
 class JurisdictionViewSet(RecordViewSet):
     resource = "jurisdictions"
-    queryset = Jurisdiction.objects.select_related("parent").prefetch_related("regions", CITATIONS)
+    queryset = Jurisdiction.objects.all()
     serializer_class = serializers.JurisdictionSerializer
     filterset_class = filters.JurisdictionFilterSet
+
+    def page_queryset(self):
+        return with_citations(Jurisdiction.objects.select_related("parent").prefetch_related("regions"))
 
 
 @documented("发展阶段")
 class StageViewSet(RecordViewSet):
     resource = "stages"
-    queryset = Stage.objects.select_related("region").prefetch_related(CITATIONS)
+    queryset = Stage.objects.all()
     serializer_class = serializers.StageSerializer
     filterset_class = filters.StageFilterSet
+
+    def page_queryset(self):
+        return with_citations(Stage.objects.select_related("region"))
 
 
 @documented("论点")
 class FindingViewSet(RecordViewSet):
     resource = "findings"
-    queryset = Finding.objects.select_related("source", "parent").prefetch_related(
-        "regions", "addresses", "addressed_by", CITATIONS
-    )
+    queryset = Finding.objects.all()
     serializer_class = serializers.FindingSerializer
     filterset_class = filters.FindingFilterSet
+
+    def page_queryset(self):
+        return (
+            with_citations(Finding.objects.all())
+            .select_related("source", "parent")
+            .annotate(
+                regions_list=refs(Region.objects.filter(findings=PK).order_by("pk"), "name"),
+                addresses_list=refs(Finding.objects.filter(addressed_by=PK).order_by("pk"), "title"),
+                addressed_by_list=refs(Finding.objects.filter(addresses=PK).order_by("pk"), "title"),
+            )
+        )
 
 
 @documented("数据")
 class FigureViewSet(RecordViewSet):
     resource = "figures"
-    queryset = Figure.objects.select_related("region", "mechanism").prefetch_related(CITATIONS)
+    queryset = Figure.objects.all()
     serializer_class = serializers.FigureSerializer
     filterset_class = filters.FigureFilterSet
+
+    def page_queryset(self):
+        return with_citations(Figure.objects.select_related("region", "mechanism"))
 
 
 @documented("文献")
 class SourceViewSet(RecordViewSet):
     resource = "sources"
-    queryset = Source.objects.prefetch_related(
-        Prefetch("reference_entries", queryset=Reference.objects.select_related("cited")),
-        Prefetch("cited_entries", queryset=Reference.objects.select_related("citing")),
-        CITATIONS,
-    )
+    queryset = Source.objects.all()
     serializer_class = serializers.SourceSerializer
     filterset_class = filters.SourceFilterSet
+
+    def page_queryset(self):
+        return with_citations(
+            Source.objects.prefetch_related(
+                Prefetch("reference_entries", queryset=Reference.objects.select_related("cited")),
+                Prefetch("cited_entries", queryset=Reference.objects.select_related("citing")),
+            )
+        )
 
 
 RESOURCES = [

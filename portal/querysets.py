@@ -10,11 +10,12 @@ class RegionalRecordQuerySet(PartialDateQuerySet):
     def in_region(self, region: Region | str):
         """Records of a region or of any region inside it."""
         ids = Region.objects.with_descendants(region)
-        return self.filter(regions__in=ids).distinct()
+        # A subquery, not a join: a record in two matching regions must not appear twice.
+        return self.filter(pk__in=self.model.objects.filter(regions__in=ids).values("pk"))
 
     def in_jurisdiction(self, slug: str):
         """Records of any region the jurisdiction belongs to."""
-        return self.filter(regions__members__slug=slug).distinct()
+        return self.filter(pk__in=self.model.objects.filter(regions__members__slug=slug).values("pk"))
 
     def in_stage(self, stage: Stage):
         """Records whose derived stage is this one: in the stage's region (or inside it) and within its years."""

@@ -99,21 +99,6 @@ class Region(CitedRecord):
         return chain
 
 
-class StageQuerySet(models.QuerySet):
-    def covering(self, date: PartialDate):
-        """Stages that certainly contain the date: a year inside the range, or a whole "before" bound inside it."""
-        if date.year is not None:
-            return self.filter(
-                Q(start_year__isnull=True) | Q(start_year__lte=date.year),
-                Q(end_year__isnull=True) | Q(end_year__gte=date.year),
-            )
-        if date.before is not None:
-            # "Before 2014" could be any year up to 2013, so only a stage open at its start and
-            # reaching 2013 contains it (paper 1 section 一: 「在2014年之前…起步探索阶段」).
-            return self.filter(start_year__isnull=True, end_year__gte=date.before - 1)
-        return self.none()
-
-
 class Stage(CitedRecord):
     """A development stage of a region; paper 1 gives 京津冀's three stages and the period before them."""
 
@@ -125,7 +110,6 @@ class Stage(CitedRecord):
     order = models.PositiveSmallIntegerField("顺序", default=0)
     summary = models.TextField("概述", blank=True)
 
-    objects = StageQuerySet.as_manager()
 
     class Meta:
         ordering = ["region", "order", "pk"]
@@ -161,16 +145,52 @@ class Stage(CitedRecord):
         return False
 
 
+class StageIndex:
+    """Each region's stages and the region it sits in: enough to derive any record's stage.
+
+    The rule (paper 1 section 一 gives 京津冀's stages): search the record's regions nearest
+    first, then the regions they sit in (通武廊 before 京津冀), and take the first stage that
+    certainly contains the date.
+    """
+
+    def __init__(self, parents: dict[int, int | None], stages: dict[int, list["Stage"]]):
+        self.parents, self.stages = parents, stages
+
+    @classmethod
+    def load(cls) -> "StageIndex":
+        """The whole index in two small queries, for a response that derives many stages."""
+        stages: dict[int, list[Stage]] = {}
+        for stage in Stage.objects.order_by("order", "pk"):
+            stages.setdefault(stage.region_id, []).append(stage)
+        return cls(dict(Region.objects.values_list("id", "parent_id")), stages)
+
+    @classmethod
+    def from_regions(cls, regions) -> "StageIndex":
+        """From region objects whose ``stages`` and ``parent__stages`` are prefetched: no queries."""
+        parents, stages = {}, {}
+        for region in regions:
+            for node in region.lineage():
+                parents[node.pk] = node.parent_id
+                stages[node.pk] = list(node.stages.all())
+        return cls(parents, stages)
+
+    def stage_for(self, region_ids, date: PartialDate) -> "Stage | None":
+        for region_id in region_ids:
+            seen = set()
+            while region_id is not None and region_id not in seen:
+                seen.add(region_id)
+                for stage in self.stages.get(region_id, []):
+                    if stage.contains(date):
+                        return stage
+                region_id = self.parents.get(region_id)
+        return None
+
+
 def stage_for(regions, date: PartialDate) -> Stage | None:
     """The stage a dated record falls in, derived from its regions and date, never typed by hand.
 
-    Regions are searched nearest first (通武廊 before 京津冀), using stages already loaded on them,
-    so a list of records with prefetched ``regions__stages`` and ``regions__parent__stages`` costs no
-    extra queries.
+    Uses stages already loaded on the regions, so a list of records with prefetched
+    ``regions__stages`` and ``regions__parent__stages`` costs no extra queries.
     """
-    for region in regions:
-        for candidate in region.lineage():
-            for stage in candidate.stages.all():
-                if stage.contains(date):
-                    return stage
-    return None
+    regions = list(regions)
+    return StageIndex.from_regions(regions).stage_for([r.pk for r in regions], date)
