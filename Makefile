@@ -22,8 +22,12 @@ run: setup
 	$(PY) manage.py runserver $(ADDR)
 
 # Tests run against PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/portal).
+# The search suite runs a second time on SQLite (the embedded default), so both search backends
+# pass the same shared tests (tests/test_search_*.py).
+SEARCH_SQLITE_DB ?= /tmp/portal-search-test.sqlite3
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+	DATABASE_URL=sqlite:///$(SEARCH_SQLITE_DB) $(PY) -m pytest tests/test_search_relevance.py tests/test_search_index.py tests/test_search_api.py --create-db
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -1,5 +1,6 @@
-from django.db.models import Q
 from django.views.generic import DetailView, ListView
+
+from search.query import search_queryset
 
 from .models import Agreement
 
@@ -12,7 +13,8 @@ class AgreementListView(ListView):
         qs = Agreement.objects.prefetch_related("regions", "aliases").order_by_date()
         query = self.request.GET.get("q", "").strip()[:200]
         if query:
-            qs = qs.filter(Q(title__icontains=query) | Q(aliases__name__icontains=query) | Q(summary__icontains=query)).distinct()
+            # Ranked Chinese search (search/query.py): best match first instead of date order.
+            qs = search_queryset(qs, query)
         return qs
 
     def get_context_data(self, **kwargs):

@@ -1,4 +1,6 @@
 from django.urls import path
 
+from .views import SearchView
+
 app_name = "search"
-urlpatterns: list = []  # the cross-type /api/v1/search/ endpoint lands here (Chinese search issue)
+urlpatterns = [path("", SearchView.as_view(), name="search")]

@@ -1,0 +1,217 @@
+"""`/api/v1/search/?q=`: every record type at once, ranked, highlighted, with facets."""
+
+from __future__ import annotations
+
+from collections import Counter
+from urllib.parse import urlencode
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from regions.models import Region, Stage
+
+from .backends import RESULT_CAP, Filters, backend
+from .highlight import highlight
+from .models import SearchDocument
+from .query import MAX_QUERY_LENGTH
+from .text import query_plan
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+# The API resource of each record type (issue 3: /api/v1/<resource>/<slug>/).
+RESOURCES = {
+    "agreement": "agreements",
+    "mechanism": "mechanisms",
+    "event": "events",
+    "region": "regions",
+    "jurisdiction": "jurisdictions",
+    "stage": "stages",
+    "finding": "findings",
+    "figure": "figures",
+}
+
+
+class SearchParameters(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=MAX_QUERY_LENGTH,
+        trim_whitespace=True,
+        error_messages={
+            "blank": "Type something to search for: q is empty.",
+            "required": "Type something to search for: q is missing.",
+            "max_length": f"The query is too long: at most {MAX_QUERY_LENGTH} characters.",
+        },
+    )
+    type = serializers.ListField(child=serializers.ChoiceField(choices=SearchDocument.Kind.choices), required=False)
+    region = serializers.SlugField(required=False)
+    stage = serializers.SlugField(required=False)
+    year_from = serializers.IntegerField(required=False, min_value=1900, max_value=2100)
+    year_to = serializers.IntegerField(required=False, min_value=1900, max_value=2100)
+    page = serializers.IntegerField(required=False, min_value=1, default=1)
+    page_size = serializers.IntegerField(required=False, min_value=1, default=DEFAULT_PAGE_SIZE)
+
+    def to_internal_value(self, data):
+        # `type` may be repeated (?type=agreement&type=event) or comma-separated.
+        if hasattr(data, "getlist") and "type" in data:
+            data = data.copy()
+            data.setlist("type", [t for v in data.getlist("type") for t in v.split(",") if t.strip()])
+        return super().to_internal_value(data)
+
+    def validate_region(self, slug):
+        ids = Region.objects.with_descendants(slug)
+        if not ids:
+            raise serializers.ValidationError(f"No region '{slug}'.")
+        return ids
+
+    def validate_stage(self, slug):
+        stage = Stage.objects.filter(slug=slug).first()
+        if stage is None:
+            raise serializers.ValidationError(f"No stage '{slug}'.")
+        return stage.pk
+
+    def validate_page_size(self, value):
+        return min(value, MAX_PAGE_SIZE)
+
+    def validate(self, attrs):
+        if attrs.get("year_from") and attrs.get("year_to") and attrs["year_from"] > attrs["year_to"]:
+            raise serializers.ValidationError({"year_to": "year_to is before year_from."})
+        return attrs
+
+
+def _message(errors) -> str:
+    for field, messages in errors.items():
+        text = messages[0] if isinstance(messages, list) else messages
+        if isinstance(text, dict):
+            text = next(iter(text.values()))
+        if isinstance(text, list):
+            text = text[0]
+        return str(text) if field in ("q", "non_field_errors") else f"{field}: {text}"
+    return "Invalid parameters."
+
+
+class SearchView(APIView):
+    """Search every record type; results typed, scored, highlighted, with facet counts."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, required=True, description="The query, 1–200 characters; simplified or traditional Chinese."),
+            OpenApiParameter("type", OpenApiTypes.STR, many=True, enum=[k for k, _ in SearchDocument.Kind.choices], description="Record types to include (repeat or comma-separate)."),
+            OpenApiParameter("region", OpenApiTypes.STR, description="Region slug; includes its sub-regions."),
+            OpenApiParameter("stage", OpenApiTypes.STR, description="Development stage slug."),
+            OpenApiParameter("year_from", OpenApiTypes.INT),
+            OpenApiParameter("year_to", OpenApiTypes.INT),
+            OpenApiParameter("page", OpenApiTypes.INT),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description=f"Default {DEFAULT_PAGE_SIZE}, at most {MAX_PAGE_SIZE}."),
+        ],
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+        description=(
+            f"At most {RESULT_CAP} best matches are returned: `count` is exact below {RESULT_CAP} "
+            f"and means 'at least {RESULT_CAP}' when equal to it."
+        ),
+    )
+    def get(self, request):
+        params = SearchParameters(data=request.query_params)
+        if not params.is_valid():
+            return Response({"detail": _message(params.errors), "errors": params.errors}, status=400)
+        p = params.validated_data
+        plan = query_plan(p["q"])
+        filters = Filters(
+            kinds=p.get("type") or None,
+            region_ids=p.get("region"),
+            stage_ids=[p["stage"]] if p.get("stage") else None,
+            year_from=p.get("year_from"),
+            year_to=p.get("year_to"),
+        )
+        hits = backend().search(plan, filters) if plan else []
+        count = len(hits)
+        page, size = p["page"], p["page_size"]
+        if (page - 1) * size >= max(count, 1) and page > 1:
+            return Response({"detail": "Invalid page."}, status=404)
+        window = hits[(page - 1) * size : page * size]
+        return Response(
+            {
+                "count": count,
+                "next": self._page_url(request, page + 1) if page * size < count else None,
+                "previous": self._page_url(request, page - 1) if page > 1 else None,
+                "results": self._results(request, window, plan),
+                "facets": self._facets([h.doc_id for h in hits]),
+                "words": [w.word for w in plan.words],
+            }
+        )
+
+    @staticmethod
+    def _page_url(request, page: int) -> str:
+        query = request.query_params.copy()
+        query["page"] = page
+        return request.build_absolute_uri(f"{request.path}?{urlencode(query, doseq=True)}")
+
+    def _results(self, request, hits, plan) -> list[dict]:
+        docs = SearchDocument.objects.in_bulk([h.doc_id for h in hits])
+        records = {}
+        by_type: dict[int, list[int]] = {}
+        for h in hits:
+            by_type.setdefault(h.content_type_id, []).append(h.object_id)
+        for ct_id, ids in by_type.items():
+            model = ContentType.objects.get_for_id(ct_id).model_class()
+            for obj in model.objects.filter(pk__in=ids):
+                records[(ct_id, obj.pk)] = obj
+        terms = plan.terms
+        results = []
+        for h in hits:
+            doc = docs.get(h.doc_id)
+            obj = records.get((h.content_type_id, h.object_id))
+            if doc is None or obj is None:
+                continue
+            title_html, _ = highlight(doc.title, terms, window=False)
+            snippet, matched = highlight(doc.body, terms)
+            if not matched:
+                snippet = title_html
+            results.append(
+                {
+                    "type": doc.kind,
+                    "id": obj.pk,
+                    "slug": doc.slug,
+                    "title": doc.title,
+                    "title_highlighted": title_html,
+                    "url": request.build_absolute_uri(f"/api/v1/{RESOURCES[doc.kind]}/{doc.slug}/"),
+                    "html_url": request.build_absolute_uri(obj.get_absolute_url()),
+                    "score": round(h.score, 6),
+                    "snippet": snippet,
+                    "year": doc.year,
+                }
+            )
+        return results
+
+    @staticmethod
+    def _facets(doc_ids: list[int]) -> dict:
+        docs = SearchDocument.objects.filter(pk__in=doc_ids)
+        labels = dict(SearchDocument.Kind.choices)
+        types = [
+            {"value": row["kind"], "label": labels.get(row["kind"], row["kind"]), "count": row["n"]}
+            for row in docs.values("kind").annotate(n=Count("id")).order_by("-n", "kind")
+        ]
+        through = SearchDocument.regions.through
+        region_counts = Counter(
+            through.objects.filter(searchdocument_id__in=doc_ids).values_list("region_id", flat=True)
+        )
+        regions = {r.pk: r for r in Region.objects.filter(pk__in=region_counts)}
+        region_facet = [
+            {"value": regions[pk].slug, "label": regions[pk].name, "count": n}
+            for pk, n in sorted(region_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            if pk in regions
+        ]
+        stage_rows = docs.filter(stage__isnull=False).values("stage__slug", "stage__name", "stage__region__name")
+        stage_facet = [
+            {"value": r["stage__slug"], "label": f"{r['stage__region__name']}·{r['stage__name']}", "count": r["n"]}
+            for r in stage_rows.annotate(n=Count("id")).order_by("-n", "stage__slug")
+        ]
+        year_facet = [
+            {"value": r["year"], "count": r["n"]}
+            for r in docs.filter(year__isnull=False).values("year").annotate(n=Count("id")).order_by("year")
+        ]
+        return {"type": types, "region": region_facet, "stage": stage_facet, "year": year_facet}
