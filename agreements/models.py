@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
+from portal.links import slug_url
 
 from portal.dates import PartialDateModel
 from portal.querysets import RegionalRecordQuerySet
@@ -59,7 +59,7 @@ class Agreement(PartialDateModel, CitedRecord):
         return f"〔{self.title}〕" if self.untitled else f"《{self.title}》"
 
     def get_absolute_url(self):
-        return reverse("agreements:detail", args=[self.slug])
+        return slug_url("agreements:detail", self.slug)
 
     @property
     def stage(self):

@@ -8,13 +8,13 @@ list stays one query per relation, whatever its length.
 from drf_spectacular.drainage import set_override
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from django.urls import reverse
 from rest_framework import serializers
 
 from agreements.models import Agreement
 from findings.models import Figure, Finding
 from mechanisms.models import Mechanism
 from portal.dates import Precision
+from portal.links import slug_url
 from regions.models import Jurisdiction, Region, Stage
 from sources.models import Citation, Source
 from timeline.models import Event
@@ -175,6 +175,21 @@ class NameList(serializers.ListField):
         return [item["name"] for item in data]
 
 
+class ChoiceLabel(serializers.CharField):
+    """The display label of a choice field, read from the model's choices.
+
+    Equivalent to ``source="get_<field>_display"``, without DRF introspecting that bound method's
+    signature once per record (a measurable share of a list page).
+    """
+
+    def __init__(self, model_field, **kwargs):
+        super().__init__(source=model_field.name, read_only=True, **kwargs)
+        self.labels = {value: str(label) for value, label in model_field.flatchoices}
+
+    def to_representation(self, value):
+        return self.labels.get(value, value)
+
+
 class DerivedStage(Ref):
     """The stage derived from the record's regions and date (never stored), from the request's stage index."""
 
@@ -242,7 +257,7 @@ class ApiUrlField(serializers.HyperlinkedIdentityField):
         self.view_name = f"api:{parent.Meta.model._meta.model_name}-detail"
 
     def get_url(self, obj, view_name, request, format):
-        path = reverse(view_name, kwargs={self.lookup_url_kwarg: getattr(obj, self.lookup_field)})
+        path = slug_url(view_name, getattr(obj, self.lookup_field))
         return request.build_absolute_uri(path) if request is not None else path
 
 
@@ -282,7 +297,7 @@ class DatedRecordSerializer(CitedRecordSerializer):
 
 class AgreementSerializer(DatedRecordSerializer):
     aliases = NameList(source="aliases_list", help_text="论文中的其他称呼，含简称（如「框架协议」）。")
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True, help_text="文件类型的中文名。")
+    kind_display = ChoiceLabel(Agreement._meta.get_field("kind"), help_text="文件类型的中文名。")
     display_title = serializers.CharField(read_only=True, help_text="带书名号的标题；无正式标题时用〔〕。")
     regions = Ref(RegionRefSerializer, many=True, source="regions_list", help_text="所属协作区域。")
     signatories = Ref(JurisdictionRefSerializer, many=True, source="signatories_list", help_text="签署/印发文件的辖区。")
@@ -305,7 +320,7 @@ class AgreementSerializer(DatedRecordSerializer):
 
 class MechanismSerializer(DatedRecordSerializer):
     aliases = serializers.ListField(child=serializers.CharField(), read_only=True, help_text="其他称呼。")
-    category_display = serializers.CharField(source="get_category_display", read_only=True, help_text="类别的中文名。")
+    category_display = ChoiceLabel(Mechanism._meta.get_field("category"), help_text="类别的中文名。")
     regions = Ref(RegionRefSerializer, many=True, source="regions_list", help_text="所属协作区域。")
     established_by = Ref(AgreementRefSerializer, help_text="依据文件；没有则为 null。")
     parent = Ref(MechanismRefSerializer, help_text="所属成组方案（如「八个一体化」）；没有则为 null。")
@@ -346,7 +361,7 @@ class StageInRegionSerializer(DocumentedModelSerializer):
 
 
 class RegionSerializer(CitedRecordSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True, help_text="区域类型的中文名。")
+    kind_display = ChoiceLabel(Region._meta.get_field("kind"), help_text="区域类型的中文名。")
     aliases = serializers.ListField(child=serializers.CharField(), read_only=True, help_text="其他称呼。")
     parent = Ref(RegionRefSerializer, help_text="所在的上级区域；没有则为 null。")
     children = Ref(RegionRefSerializer, many=True, help_text="区域内的次区域。")
@@ -363,7 +378,7 @@ class RegionSerializer(CitedRecordSerializer):
 
 class JurisdictionSerializer(CitedRecordSerializer):
     aliases = serializers.ListField(child=serializers.CharField(), read_only=True, help_text="其他称呼，如「京」。")
-    level_display = serializers.CharField(source="get_level_display", read_only=True, help_text="行政级别的中文名。")
+    level_display = ChoiceLabel(Jurisdiction._meta.get_field("level"), help_text="行政级别的中文名。")
     parent = Ref(JurisdictionRefSerializer, help_text="所在的上级辖区；没有则为 null。")
     regions = Ref(RegionRefSerializer, many=True, help_text="所属协作区域。")
 
@@ -389,7 +404,7 @@ class StageSerializer(CitedRecordSerializer):
 
 class FindingSerializer(CitedRecordSerializer):
     source = Ref(SourceRefSerializer, allow_null=False, help_text="提出该论点的论文。")
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True, help_text="论点类型的中文名。")
+    kind_display = ChoiceLabel(Finding._meta.get_field("kind"), help_text="论点类型的中文名。")
     parent = Ref(FindingRefSerializer, help_text="所属上级条目；没有则为 null。")
     regions = Ref(RegionRefSerializer, many=True, source="regions_list", help_text="涉及的协作区域。")
     addresses = Ref(FindingRefSerializer, many=True, source="addresses_list", help_text="对策建议所回应的问题。")
@@ -441,7 +456,7 @@ class CitingSerializer(serializers.Serializer):
 class SourceSerializer(CitedRecordSerializer):
     """A paper or a work in a paper's reference list, with where the papers list it."""
 
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True, help_text="文献类型的中文名。")
+    kind_display = ChoiceLabel(Source._meta.get_field("kind"), help_text="文献类型的中文名。")
     citation = serializers.CharField(read_only=True, help_text="GB/T 7714 格式的著录。")
     authors = serializers.ListField(child=serializers.CharField(), read_only=True, help_text="作者。")
     web_url = serializers.CharField(source="url", read_only=True, help_text="文献的网址（网络文献）；没有则为空字符串。")

@@ -1,7 +1,7 @@
 """What each paper argues (problems, principles, recommendations…) and the figures it cites."""
 
 from django.db import models
-from django.urls import reverse
+from portal.links import slug_url
 
 from mechanisms.models import Mechanism
 from regions.models import Region
@@ -45,7 +45,7 @@ class Finding(CitedRecord):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("findings:finding", args=[self.slug])
+        return slug_url("findings:finding", self.slug)
 
 
 class Figure(CitedRecord):
@@ -74,7 +74,7 @@ class Figure(CitedRecord):
         return f"{self.value_display}{self.unit} {self.counts}"
 
     def get_absolute_url(self):
-        return reverse("findings:figure", args=[self.slug])
+        return slug_url("findings:figure", self.slug)
 
     @property
     def value_display(self) -> str:

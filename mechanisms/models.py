@@ -1,7 +1,7 @@
 """Cooperation mechanisms: joint meetings, command, platforms, campaigns and grouped schemes."""
 
 from django.db import models
-from django.urls import reverse
+from portal.links import slug_url
 
 from agreements.models import Agreement
 from portal.dates import PartialDateModel
@@ -62,4 +62,4 @@ class Mechanism(PartialDateModel, CitedRecord):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("mechanisms:detail", args=[self.slug])
+        return slug_url("mechanisms:detail", self.slug)

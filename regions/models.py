@@ -2,7 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from portal.links import slug_url
 
 from portal.dates import PartialDate
 from sources.models import CitedRecord
@@ -34,7 +34,7 @@ class Jurisdiction(CitedRecord):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("regions:jurisdiction", args=[self.slug])
+        return slug_url("regions:jurisdiction", self.slug)
 
 
 class RegionQuerySet(models.QuerySet):
@@ -87,7 +87,7 @@ class Region(CitedRecord):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("regions:detail", args=[self.slug])
+        return slug_url("regions:detail", self.slug)
 
     def lineage(self) -> list["Region"]:
         """This region, then the regions it sits inside, nearest first (uses loaded parents)."""
@@ -125,7 +125,7 @@ class Stage(CitedRecord):
         return f"{self.region.name}·{self.name}"
 
     def get_absolute_url(self):
-        return reverse("regions:stage", args=[self.slug])
+        return slug_url("regions:stage", self.slug)
 
     @property
     def period_display(self) -> str:

@@ -3,7 +3,7 @@
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.urls import reverse
+from portal.links import slug_url
 
 
 class SourceQuerySet(models.QuerySet):
@@ -71,7 +71,7 @@ class Source(models.Model):
         return "".join(parts).strip()
 
     def get_absolute_url(self):
-        return reverse("sources:detail", args=[self.slug])
+        return slug_url("sources:detail", self.slug)
 
 
 class Reference(models.Model):

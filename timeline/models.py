@@ -1,7 +1,7 @@
 """Events: the dated happenings a researcher reads on the timeline."""
 
 from django.db import models
-from django.urls import reverse
+from portal.links import slug_url
 
 from agreements.models import Agreement
 from mechanisms.models import Mechanism
@@ -36,7 +36,7 @@ class Event(PartialDateModel, CitedRecord):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("timeline:event", args=[self.slug])
+        return slug_url("timeline:event", self.slug)
 
     @property
     def end_date(self) -> PartialDate:
