@@ -15,6 +15,7 @@ from findings.models import Figure, Finding
 from mechanisms.models import Mechanism
 from portal.dates import MAX_YEAR, MIN_YEAR
 from regions.models import Jurisdiction, Region, Stage
+from search.query import search_queryset
 from sources.models import Source
 from timeline.models import Event
 
@@ -93,6 +94,14 @@ class RecordFilterSet(filters.FilterSet):
         form = RecordFilterForm
         fields: list[str] = []
 
+    def get_form_class(self):
+        # django-filter builds a new form class, and every form field, on each request; the fields
+        # depend only on the FilterSet class (querysets are lazy), so build the class once.
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     def filter_queryset(self, queryset):
         values = dict(self.form.cleaned_data)
         text = values.pop("search", None)
@@ -100,10 +109,7 @@ class RecordFilterSet(filters.FilterSet):
         for name, value in values.items():
             queryset = self.filters[name].filter(queryset, value)
         if text:
-            # Imported at call time: the search module's internals are being replaced independently.
-            from search import query as search_query
-
-            queryset = search_query.search_queryset(queryset, text)
+            queryset = search_queryset(queryset, text)
         if ordering:
             queryset = self.filters["ordering"].filter(queryset, ordering)
         return queryset
