@@ -49,6 +49,10 @@ class Command(BaseCommand):
         parser.add_argument("--icontains-queries", type=int, default=20, help="icontains queries per tier (each scans every row)")
         parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
         parser.add_argument("--keep", action="store_true", help="keep the throwaway database")
+        parser.add_argument(
+            "--measure-only", action="store_true",
+            help="time the queries on a corpus kept by an earlier --keep run (no insert, no re-index)",
+        )
         parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
         parser.add_argument("--seed", type=int, default=4)
 
@@ -62,12 +66,16 @@ class Command(BaseCommand):
         user = db.get("USER") or ""
         auth = f"{user}:{db.get('PASSWORD')}@" if db.get("PASSWORD") else (f"{user}@" if user else "")
         url = f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{bench_name}"
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{bench_name}"')
-            cursor.execute(f'CREATE DATABASE "{bench_name}"')
+        if not opts["measure_only"]:
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{bench_name}"')
+                cursor.execute(f'CREATE DATABASE "{bench_name}"')
         self.stdout.write(f"throwaway database: {bench_name}")
+        keep = opts["keep"] or opts["measure_only"]
         try:
             args = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "bench_search", "--inside"]
+            if opts["measure_only"]:
+                args.append("--measure-only")
             for key in ("records", "queries", "icontains_queries", "workers", "seed"):
                 args += [f"--{key.replace('_', '-')}", str(opts[key])]
             env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "portal.settings.dev"}
@@ -75,7 +83,7 @@ class Command(BaseCommand):
             if result.returncode:
                 raise CommandError("the benchmark failed")
         finally:
-            if not opts["keep"]:
+            if not keep:
                 connection.close()
                 with connection.cursor() as cursor:
                     cursor.execute(f'DROP DATABASE IF EXISTS "{bench_name}"')
@@ -91,9 +99,13 @@ class Command(BaseCommand):
         started = time.perf_counter()
         segmenter.tokenizer()
         out.write(f"jieba + domain dictionary load (fresh process, one-time): {segmenter.load_seconds * 1000:.0f} ms")
-        call_command("migrate", verbosity=0)
         rng = random.Random(opts["seed"])
         corpus = Corpus(rng)
+        if opts["measure_only"]:
+            self.df_report(corpus.queries(opts["queries"]))
+            self.measure(corpus.queries(opts["queries"]), opts["icontains_queries"])
+            return
+        call_command("migrate", verbosity=0)
         n = opts["records"]
         t = time.perf_counter()
         corpus.insert(n)
