@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 
 from agreements.models import Agreement, AgreementAlias
 from dataset.services import dataset_export
+from portal.jsonagg import json_list, refs
 from findings.models import Figure, Finding
 from mechanisms.models import Mechanism
 from regions.models import Jurisdiction, Region, Stage
@@ -31,7 +32,7 @@ from sources.models import Reference, Source
 from timeline.models import Event
 
 from . import filters, serializers
-from .aggregates import citations_of, json_list, refs
+from .aggregates import citations_of
 from .exceptions import api_exception_handler
 from .pagination import PortalPagination
 from .renderers import CSVRenderer, stream_csv

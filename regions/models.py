@@ -158,11 +158,20 @@ class StageIndex:
 
     @classmethod
     def load(cls) -> "StageIndex":
-        """The whole index in two small queries, for a response that derives many stages."""
-        stages: dict[int, list[Stage]] = {}
-        for stage in Stage.objects.order_by("order", "pk"):
-            stages.setdefault(stage.region_id, []).append(stage)
-        return cls(dict(Region.objects.values_list("id", "parent_id")), stages)
+        """The whole index in one small query, for a response that derives many stages."""
+        from portal.jsonagg import json_list
+
+        rows = Region.objects.annotate(
+            stage_rows=json_list(
+                Stage.objects.filter(region=models.OuterRef("pk")).order_by("order", "pk"),
+                id="id", slug="slug", name="name", start_year="start_year", end_year="end_year",
+            )
+        ).values_list("id", "parent_id", "stage_rows")
+        parents, stages = {}, {}
+        for region_id, parent_id, stage_rows in rows:
+            parents[region_id] = parent_id
+            stages[region_id] = [Stage(region_id=region_id, **row) for row in stage_rows]
+        return cls(parents, stages)
 
     @classmethod
     def from_regions(cls, regions) -> "StageIndex":

@@ -5,7 +5,6 @@ sorted build is far faster than 100,000 incremental inserts); it recreates them 
 statements, so the migrations stay the one definition of the schema.
 """
 
-from django.db import migrations
 
 TABLE = "search_searchdocument"
 
@@ -58,23 +57,3 @@ SQLITE_FTS_REVERSE = [
     "DROP TRIGGER IF EXISTS search_fts_ai",
     "DROP TABLE IF EXISTS search_fts",
 ]
-
-
-class VendorRunSQL(migrations.RunSQL):
-    """RunSQL (with its reverse_sql) that only runs on one database vendor."""
-
-    def __init__(self, vendor: str, sql, reverse_sql=None, **kwargs):
-        self.vendor = vendor
-        super().__init__(sql, reverse_sql, **kwargs)
-
-    def deconstruct(self):
-        name, args, kwargs = super().deconstruct()
-        return name, [self.vendor, *args], kwargs
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == self.vendor:
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == self.vendor:
-            super().database_backwards(app_label, schema_editor, from_state, to_state)

@@ -6,6 +6,27 @@ from django.db import models
 from portal.links import slug_url
 
 
+def gbt7714(source) -> str:
+    """A GB/T 7714-style reference line, which is how both papers list their references."""
+    authors = "、".join(source.authors)
+    medium = f"[{source.medium}]" if source.medium else ""
+    parts = [f"{authors}. " if authors else "", f"{source.title}{medium}. "]
+    where = source.container
+    if source.year:
+        where = f"{where}, {source.year}" if where else str(source.year)
+    if source.volume:
+        where += f", {source.volume}"
+    if source.issue:
+        where += f"({source.issue})"
+    if source.pages:
+        where += f": {source.pages}"
+    if where:
+        parts.append(f"{where}.")
+    if source.published and not source.year:
+        parts.append(f"({source.published})")
+    return "".join(parts).strip()
+
+
 class SourceQuerySet(models.QuerySet):
     def papers(self):
         return self.filter(kind=Source.Kind.PAPER)
@@ -36,6 +57,9 @@ class Source(models.Model):
     references = models.ManyToManyField(
         "self", through="Reference", symmetrical=False, related_name="cited_by", blank=True
     )
+    # Derived from the fields above on every save (gbt7714), stored so that a page of records can
+    # show its citations' sources without loading and formatting every source per request.
+    citation = models.TextField("著录", editable=False, blank=True)
     # A reference-list entry is itself quoted from the paper that lists it.
     citations = GenericRelation("Citation")
     updated_at = models.DateTimeField(auto_now=True)
@@ -49,26 +73,11 @@ class Source(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def citation(self) -> str:
-        """A GB/T 7714-style line, which is how both papers list their references."""
-        authors = "、".join(self.authors)
-        medium = f"[{self.medium}]" if self.medium else ""
-        parts = [f"{authors}. " if authors else "", f"{self.title}{medium}. "]
-        where = self.container
-        if self.year:
-            where = f"{where}, {self.year}" if where else str(self.year)
-        if self.volume:
-            where += f", {self.volume}"
-        if self.issue:
-            where += f"({self.issue})"
-        if self.pages:
-            where += f": {self.pages}"
-        if where:
-            parts.append(f"{where}.")
-        if self.published and not self.year:
-            parts.append(f"({self.published})")
-        return "".join(parts).strip()
+    def save(self, *args, **kwargs):
+        self.citation = gbt7714(self)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "citation"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return slug_url("sources:detail", self.slug)

@@ -2,6 +2,7 @@
 
 from django.db import migrations
 
+from portal.migration_operations import VendorRunSQL
 from search.schema import (
     PG_INDEXES,
     PG_INDEXES_REVERSE,
@@ -9,7 +10,6 @@ from search.schema import (
     PG_VECTOR_COLUMNS_REVERSE,
     SQLITE_FTS,
     SQLITE_FTS_REVERSE,
-    VendorRunSQL,
 )
 
 
