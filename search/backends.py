@@ -105,6 +105,27 @@ class Filters:
 
 class SearchBackend:
     vendor = ""
+    # How this vendor's query language writes a quoted word and the two boolean operators.
+    AND = OR = ""
+
+    @staticmethod
+    def term(word: str) -> str:
+        raise NotImplementedError
+
+    @classmethod
+    def match_query(cls, plan: QueryPlan, require_all: bool = True) -> str:
+        """Every query word (or all of its parts); the whole name as an alternative, which
+        bm25() and ts_rank only score when it is part of the expression."""
+        clauses = []
+        for word in plan.words:
+            alternatives = cls.term(word.word)
+            if word.parts:
+                alternatives = f"({alternatives}{cls.OR}({cls.AND.join(cls.term(p) for p in word.parts)}))"
+            clauses.append(alternatives)
+        expression = (cls.AND if require_all else cls.OR).join(clauses)
+        if plan.exact:
+            expression = f"({expression}){cls.OR}{cls.term(plan.exact)}"
+        return expression
 
     def search(self, plan: QueryPlan, filters: Filters | None = None, limit: int = RESULT_CAP) -> list[Hit]:
         """Records having every query word (or, for a word, all its parts), best first.
@@ -127,19 +148,8 @@ def _pg_term(term: str) -> str:
 
 class PostgresBackend(SearchBackend):
     vendor = "postgresql"
-
-    @staticmethod
-    def match_query(plan: QueryPlan, require_all: bool = True) -> str:
-        clauses = []
-        for word in plan.words:
-            alternatives = _pg_term(word.word)
-            if word.parts:
-                alternatives = f"({alternatives} | ({' & '.join(_pg_term(p) for p in word.parts)}))"
-            clauses.append(alternatives)
-        expression = (" & " if require_all else " | ").join(clauses)
-        if plan.exact:
-            expression = f"({expression}) | {_pg_term(plan.exact)}"
-        return expression
+    AND, OR = " & ", " | "
+    term = staticmethod(_pg_term)
 
     @staticmethod
     def rank_query(plan: QueryPlan) -> str:
@@ -191,21 +201,8 @@ def _fts_term(term: str) -> str:
 
 class SqliteBackend(SearchBackend):
     vendor = "sqlite"
-
-    @staticmethod
-    def match_query(plan: QueryPlan, require_all: bool = True) -> str:
-        clauses = []
-        for word in plan.words:
-            alternatives = _fts_term(word.word)
-            if word.parts:
-                alternatives = f"({alternatives} OR ({' AND '.join(_fts_term(p) for p in word.parts)}))"
-            clauses.append(alternatives)
-        expression = (" AND " if require_all else " OR ").join(clauses)
-        if plan.exact:
-            # bm25() only scores phrases of the MATCH expression: the exact-name word joins it as
-            # an alternative (a record with the whole name in its title has its words too).
-            expression = f"({expression}) OR {_fts_term(plan.exact)}"
-        return expression
+    AND, OR = " AND ", " OR "
+    term = staticmethod(_fts_term)
 
     def _search(self, plan, filters, limit, require_all):
         where, params = filters.sql("d")
