@@ -206,9 +206,12 @@ def _load_kind(kind: RecordKind, entries: list[Entry], report: LoadReport) -> No
         dirty |= _assign_extras(entry, obj)
         if kind.cited:
             dirty |= _assign_citations(entry, obj)
-        if dirty and entry.slug not in changed:
-            changed.add(entry.slug)
-            report.updated[kind.key] += 1
+        if dirty:
+            if entry.slug not in changed:
+                changed.add(entry.slug)
+                report.updated[kind.key] += 1
+            # Saved again even when just created: citations are bulk-created (no signals), and this
+            # save tells the receivers that keep derived data current (search, the API's lists).
             obj.save(update_fields=["updated_at"] if hasattr(obj, "updated_at") else None)
         if entry.slug not in changed:
             report.unchanged[kind.key] += 1

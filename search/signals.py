@@ -118,9 +118,10 @@ def m2m_regions_changed(sender, instance, action, reverse, model, pk_set, **kwar
 
 
 def _reverse_accessor(through, model) -> str:
+    """The name under which the far side (a region) reaches ``model``'s records over ``through``."""
     for field in model._meta.many_to_many:
         if field.remote_field.through is through:
-            return field.name
+            return field.remote_field.get_accessor_name()
     return ""
 
 

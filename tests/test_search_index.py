@@ -91,6 +91,22 @@ def test_region_links_update_the_facets():
     assert not doc.regions.exists()
 
 
+def test_clearing_a_regions_records_from_the_region_side_updates_their_facets():
+    agreement = new_agreement()
+    gba = Region.objects.get(slug="gba")
+    gba.agreements.add(agreement)
+    doc = SearchDocument.objects.get(slug="test-agreement", kind="agreement")
+    assert "gba" in doc.regions.values_list("slug", flat=True)
+    gba.agreements.clear()
+    assert "gba" not in doc.regions.values_list("slug", flat=True)
+
+
+def test_quotes_of_a_newly_loaded_record_are_searchable():
+    # The loader bulk-creates citations; its final save must still get them indexed.
+    quote = Citation.objects.filter(content_type=ContentType.objects.get_for_model(Agreement)).order_by("pk").first()
+    assert quote.object_id in search_queryset(Agreement.objects.all(), quote.quote[:12]).values_list("pk", flat=True)
+
+
 def test_a_new_name_re_segments_records_indexed_before_it():
     new_agreement(summary="三地共建「蓝盾联络站」，每月会商。")
     Mechanism.objects.create(slug="test-mechanism", name="蓝盾联络站", category="joint_meeting")
