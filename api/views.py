@@ -22,9 +22,9 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from agreements.models import Agreement, AgreementAlias
+from agreements.models import Agreement
 from dataset.services import dataset_export
-from portal.jsonagg import json_list, refs
+from portal.jsonagg import refs
 from findings.models import Figure, Finding
 from mechanisms.models import Mechanism
 from regions.models import Jurisdiction, Region, Stage
@@ -35,6 +35,7 @@ from . import filters, serializers
 from .aggregates import citations_of
 from .exceptions import api_exception_handler
 from .pagination import PortalPagination
+from .readmodel import attach_agreement_lists
 from .renderers import CSVRenderer, stream_csv
 from .stats import stats_matrix
 
@@ -124,6 +125,14 @@ class RecordViewSet(PortalAPIView, viewsets.ReadOnlyModelViewSet):
             cls._page_queryset = self.page_queryset()
         return cls._page_queryset.all()
 
+    def prepare(self, records: list) -> list:
+        """Finish a page of records read by ``page_queryset`` before serialising (in place; no queries by default)."""
+        return records
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return None if page is None else self.prepare(list(page))
+
     def get_object(self):
         # The list filters do not apply to a detail: the record is named by its URL alone.
         queryset = self.get_queryset()
@@ -135,13 +144,13 @@ class RecordViewSet(PortalAPIView, viewsets.ReadOnlyModelViewSet):
             noun = queryset.model._meta.verbose_name
             raise NotFound(f"没有 slug 或 id 为「{value}」的{noun}。")
         self.check_object_permissions(self.request, found[0])
-        return found[0]
+        return self.prepare(found)[0]
 
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == CSVRenderer.format:
             queryset = self.filter_queryset(self.get_queryset())
             response = StreamingHttpResponse(
-                stream_csv(self.get_serializer_class(), queryset, self.get_serializer_context()),
+                stream_csv(self.get_serializer_class(), queryset, self.get_serializer_context(), prepare=self.prepare),
                 content_type="text/csv; charset=utf-8",
             )
             response["Content-Disposition"] = f'attachment; filename="{self.resource}.csv"'
@@ -199,15 +208,11 @@ class AgreementViewSet(RecordViewSet):
     filterset_class = filters.AgreementFilterSet
 
     def page_queryset(self):
-        return with_citations(Agreement.objects.order_by_date()).annotate(
-            aliases_list=json_list(AgreementAlias.objects.filter(agreement=PK).order_by("pk"), name="name"),
-            regions_list=refs(Region.objects.filter(agreements=PK).order_by("pk"), "name"),
-            signatories_list=refs(Jurisdiction.objects.filter(agreements_signed=PK).order_by("pk"), "name"),
-            establishes_list=refs(Mechanism.objects.filter(established_by=PK).order_by("pk"), "name"),
-            implements_list=refs(Agreement.objects.filter(implemented_by=PK).order_by("pk"), "title"),
-            implemented_by_list=refs(Agreement.objects.filter(implements=PK).order_by("pk"), "title"),
-            events_list=refs(Event.objects.filter(agreements=PK).order_by_date(), "title"),
-        )
+        # The related lists are stored per agreement (api/readmodel.py): a page is one plain join.
+        return Agreement.objects.order_by_date().select_related("stored_lists")
+
+    def prepare(self, records):
+        return attach_agreement_lists(records)
 
 
 @documented("协作机制")

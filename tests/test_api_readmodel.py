@@ -1,0 +1,243 @@
+"""The agreements' related lists are stored for the API (api/readmodel.py) and never go stale.
+
+Each write below changes something an agreement's lists show; afterwards every stored row must
+equal what the records say now, and the API must show the change.
+"""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import transaction
+
+from agreements.models import Agreement, AgreementAlias
+from api.models import AgreementLists
+from api.readmodel import computed_lists
+from mechanisms.models import Mechanism
+from regions.models import Jurisdiction, Region
+from sources.models import Citation, Source
+from timeline.models import Event
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_every_agreement_current():
+    ids = list(Agreement.objects.values_list("pk", flat=True))
+    stored = dict(AgreementLists.objects.values_list("agreement_id", "lists"))
+    assert stored == computed_lists(ids)
+
+
+def api(client, agreement) -> dict:
+    response = client.get(f"/api/v1/agreements/{agreement.slug}/")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def names(items, key="name") -> list[str]:
+    return [item[key] for item in items]
+
+
+@pytest.fixture
+def agreement():
+    return Agreement.objects.filter(regions__slug="jjj").order_by("pk").first()
+
+
+@pytest.fixture
+def other():
+    return Agreement.objects.filter(regions__slug="yrd").order_by("pk").first()
+
+
+def test_every_loaded_agreement_has_its_lists_stored():
+    assert AgreementLists.objects.count() == Agreement.objects.count() > 0
+    assert_every_agreement_current()
+
+
+# ---------------------------------------------------------------- aliases
+
+
+def test_a_new_alias_appears_in_the_agreements_aliases(client, agreement):
+    AgreementAlias.objects.create(agreement=agreement, name="测试简称")
+    assert "测试简称" in api(client, agreement)["aliases"]
+    assert_every_agreement_current()
+
+
+def test_an_alias_moved_to_another_agreement_leaves_the_first(client, agreement, other):
+    alias = AgreementAlias.objects.create(agreement=agreement, name="移动的简称")
+    alias.agreement = other
+    alias.save()
+    assert "移动的简称" not in api(client, agreement)["aliases"]
+    assert "移动的简称" in api(client, other)["aliases"]
+    assert_every_agreement_current()
+
+
+def test_a_deleted_alias_disappears(client, agreement):
+    alias = AgreementAlias.objects.create(agreement=agreement, name="将删除的简称")
+    alias.delete()
+    assert "将删除的简称" not in api(client, agreement)["aliases"]
+    assert_every_agreement_current()
+
+
+# ---------------------------------------------------------------- regions and signatories
+
+
+def test_a_renamed_region_is_shown_by_its_new_name(client, agreement):
+    region = Region.objects.get(slug="jjj")
+    region.name = "京津冀（改名）"
+    region.save()
+    assert "京津冀（改名）" in names(api(client, agreement)["regions"])
+    assert_every_agreement_current()
+
+
+def test_a_deleted_region_leaves_its_agreements_lists(client, other):
+    region = Region.objects.get(slug="yrd")
+    Region.objects.filter(parent=region).update(parent=None)
+    region.stages.all().delete()
+    region.delete()
+    assert "yrd" not in [r["slug"] for r in api(client, other)["regions"]]
+    assert_every_agreement_current()
+
+
+def test_regions_linked_from_either_side_appear(client, agreement, other):
+    gba = Region.objects.get(slug="gba")
+    agreement.regions.add(gba)
+    gba.agreements.add(other)
+    assert "gba" in [r["slug"] for r in api(client, agreement)["regions"]]
+    assert "gba" in [r["slug"] for r in api(client, other)["regions"]]
+    assert_every_agreement_current()
+
+
+def test_regions_cleared_from_either_side_disappear(client, agreement):
+    region = Region.objects.get(slug="jjj")
+    members = list(region.agreements.all())
+    region.agreements.clear()
+    for member in members:
+        assert "jjj" not in [r["slug"] for r in api(client, member)["regions"]]
+    assert_every_agreement_current()
+    agreement.regions.clear()
+    assert api(client, agreement)["regions"] == []
+    assert_every_agreement_current()
+
+
+def test_signatories_set_and_renamed_appear(client, agreement):
+    beijing = Jurisdiction.objects.get(slug="beijing")
+    agreement.signatories.set([beijing])
+    beijing.name = "北京（改名）"
+    beijing.save()
+    assert names(api(client, agreement)["signatories"]) == ["北京（改名）"]
+    assert_every_agreement_current()
+
+
+def test_a_deleted_signatory_disappears(client, agreement):
+    jurisdiction = Jurisdiction.objects.create(slug="test-county", name="测试县", level="county")
+    agreement.signatories.add(jurisdiction)
+    jurisdiction.delete()
+    assert "test-county" not in [j["slug"] for j in api(client, agreement)["signatories"]]
+    assert_every_agreement_current()
+
+
+# ---------------------------------------------------------------- mechanisms
+
+
+def test_a_mechanism_established_moved_renamed_and_deleted(client, agreement, other):
+    mechanism = Mechanism.objects.create(slug="test-mechanism", name="测试机制", category="platform", established_by=agreement)
+    assert "测试机制" in names(api(client, agreement)["establishes"])
+    mechanism.established_by = other
+    mechanism.name = "测试机制（改名）"
+    mechanism.save()
+    assert "test-mechanism" not in [m["slug"] for m in api(client, agreement)["establishes"]]
+    assert "测试机制（改名）" in names(api(client, other)["establishes"])
+    assert_every_agreement_current()
+    mechanism.delete()
+    assert "test-mechanism" not in [m["slug"] for m in api(client, other)["establishes"]]
+    assert_every_agreement_current()
+
+
+# ---------------------------------------------------------------- agreements linked to agreements
+
+
+def test_implementing_shows_on_both_sides_and_follows_a_new_title(client, agreement, other):
+    other.implements.add(agreement)
+    agreement.title = "改过的标题"
+    agreement.save()
+    assert names(api(client, other)["implements"], "title") == ["改过的标题"]
+    assert "改过的标题" == api(client, agreement)["title"]
+    assert other.slug in [a["slug"] for a in api(client, agreement)["implemented_by"]]
+    assert_every_agreement_current()
+
+
+def test_a_deleted_agreement_leaves_the_lists_that_named_it(client):
+    implemented = Agreement.objects.filter(implemented_by__isnull=False).distinct().first()
+    implementers = list(implemented.implemented_by.all())
+    implemented.delete()
+    for implementer in implementers:
+        assert api(client, implementer)["implements"] == []
+    assert not AgreementLists.objects.filter(agreement_id=implemented.pk).exists()
+    assert_every_agreement_current()
+
+
+# ---------------------------------------------------------------- events
+
+
+def test_events_linked_renamed_redated_and_deleted(client, agreement):
+    early = Event.objects.create(slug="test-early", title="早事件", date_year=2001)
+    late = Event.objects.create(slug="test-late", title="晚事件", date_year=2002)
+    early.agreements.add(agreement)
+    agreement.events.add(late)
+    assert [e["slug"] for e in api(client, agreement)["events"]][-2:] == ["test-early", "test-late"] or [
+        e["slug"] for e in api(client, agreement)["events"]
+    ][:2] == ["test-early", "test-late"]
+    early.date_year = 2030  # events are listed by date: it moves after the other
+    early.title = "早事件（改期）"
+    early.save()
+    events = api(client, agreement)["events"]
+    assert [e["slug"] for e in events].index("test-late") < [e["slug"] for e in events].index("test-early")
+    assert "早事件（改期）" in names(events, "title")
+    assert_every_agreement_current()
+    late.delete()
+    early.agreements.clear()
+    assert {"test-early", "test-late"}.isdisjoint(e["slug"] for e in api(client, agreement)["events"])
+    assert_every_agreement_current()
+
+
+# ---------------------------------------------------------------- citations
+
+
+def test_a_citation_added_edited_and_deleted(client, agreement):
+    paper = Source.objects.papers().first()
+    citation = Citation.objects.create(
+        content_type=ContentType.objects.get_for_model(Agreement), object_id=agreement.pk,
+        source=paper, locator="一", quote="测试引文", order=99,
+    )
+    assert "测试引文" in [c["quote"] for c in api(client, agreement)["citations"]]
+    citation.quote = "改过的引文"
+    citation.save()
+    assert "改过的引文" in [c["quote"] for c in api(client, agreement)["citations"]]
+    citation.delete()
+    assert "改过的引文" not in [c["quote"] for c in api(client, agreement)["citations"]]
+    assert_every_agreement_current()
+
+
+# ---------------------------------------------------------------- safety nets
+
+
+def test_a_rolled_back_write_leaves_the_stored_lists_as_they_were(client, agreement):
+    before = api(client, agreement)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        AgreementAlias.objects.create(agreement=agreement, name="回滚的简称")
+        raise RuntimeError("abandon the write")
+    assert api(client, agreement) == before
+    assert_every_agreement_current()
+
+
+def test_an_agreement_without_stored_lists_is_still_served_whole(client, agreement):
+    before = api(client, agreement)
+    AgreementLists.objects.filter(agreement=agreement).delete()
+    assert api(client, agreement) == before
+    listed = client.get("/api/v1/agreements/", {"page_size": 100}).json()["results"]
+    assert next(row for row in listed if row["slug"] == agreement.slug) == before
+
+
+def test_refresh_api_lists_repairs_missing_and_stale_rows(agreement, other):
+    AgreementLists.objects.filter(agreement=agreement).delete()
+    AgreementLists.objects.filter(agreement=other).update(lists={"aliases_list": []})
+    call_command("refresh_api_lists", stdout=open("/dev/null", "w"))
+    assert_every_agreement_current()
