@@ -8,6 +8,7 @@ slug, an ordering outside the allow-list) becomes a 400 with a message per field
 from django import forms
 from django.core.exceptions import ValidationError
 from django_filters import rest_framework as filters
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.drainage import set_override
 
 from agreements.models import Agreement
@@ -63,6 +64,21 @@ class YearFilter(filters.NumberFilter):
         kwargs.setdefault("max_value", MAX_YEAR)
         super().__init__(*args, **kwargs)
         documented_as(self, {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR})
+
+
+class RequestedFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, skipped when the request names none of the resource's parameters.
+
+    Binding a FilterSet deep-copies its filters and builds a form even when nothing is asked
+    for: about 0.7 ms of an unfiltered 20-row page. Absent parameters filter nothing, so the
+    answer is the same.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and request.query_params.keys().isdisjoint(filterset_class.base_filters):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
 
 
 class RecordFilterForm(forms.Form):

@@ -5,7 +5,7 @@ and ``citations`` (issue 3). Related records appear as small ``{slug, name}`` re
 list stays one query per relation, whatever its length.
 """
 
-from functools import cached_property
+from collections.abc import Callable
 
 from drf_spectacular.drainage import set_override
 from drf_spectacular.types import OpenApiTypes
@@ -155,32 +155,10 @@ class Citations(serializers.Field):
         super().__init__(**kwargs)
         set_override(self, "field", CitationSerializer(many=True))
 
-    def to_representation(self, value):
+    def render(self, value, context):
         if isinstance(value, list):  # gathered as JSON with source ids (api/aggregates.py)
-            sources = lookups(self.context).sources
+            sources = lookups(context).sources
             return [
-                {
-                    "source": sources[c["source"]],
-                    "locator": c["locator"],
-                    "quote": c["quote"],
-                    "cites": sources[c["cites"]] if c["cites"] else None,
-                }
-                for c in value
-            ]
-        return [
-                {
-                    "source": {"id": c["source"], "slug": c["source_slug"], "citation": c["source_citation"]},
-                    "locator": c["locator"],
-                    "quote": c["quote"],
-                    "cites": (
-                        {"id": c["cites"], "slug": c["cites_slug"], "citation": c["cites_citation"]}
-                        if c["cites"]
-                        else None
-                    ),
-                }
-                for c in value
-            ]
-        return [
                 {
                     "source": sources[c["source"]],
                     "locator": c["locator"],
@@ -198,6 +176,9 @@ class Citations(serializers.Field):
             }
             for c in value.all()
         ]
+
+    def to_representation(self, value):
+        return self.render(value, self.context)
 
 
 class NameList(serializers.ListField):
@@ -232,10 +213,13 @@ class DerivedStage(Ref):
         kwargs["source"] = "*"
         super().__init__(StageRefSerializer, **kwargs)
 
-    def to_representation(self, obj):
+    def render(self, obj, context):
         region_ids = [region["id"] for region in obj.regions_list]
-        stage = lookups(self.context).stages.stage_for(region_ids, obj.date)
+        stage = lookups(context).stages.stage_for(region_ids, obj.date)
         return None if stage is None else {"slug": stage.slug, "name": stage.name}
+
+    def to_representation(self, obj):
+        return self.render(obj, self.context)
 
 
 # ---------------------------------------------------------------- shared fields
@@ -250,8 +234,11 @@ class HtmlUrlField(serializers.Field):
         kwargs.setdefault("help_text", "记录在门户网站上的页面（永久链接）。")
         super().__init__(**kwargs)
 
+    def render(self, obj, context):
+        return absolute(context, obj.get_absolute_url())
+
     def to_representation(self, obj):
-        return absolute(self.context, obj.get_absolute_url())
+        return self.render(obj, self.context)
 
 
 @extend_schema_field({"type": "string", "nullable": True, "example": "2016-01"})
@@ -292,6 +279,9 @@ class ApiUrlField(serializers.HyperlinkedIdentityField):
     def get_url(self, obj, view_name, request, format):
         return absolute(self.context, slug_url(view_name, getattr(obj, self.lookup_field)))
 
+    def render(self, obj, context):
+        return absolute(context, slug_url(self.view_name, getattr(obj, self.lookup_field)))
+
 
 class RecordSerializer(DocumentedModelSerializer):
     """Where a record lives: its API URL (by slug) and its page on the portal."""
@@ -301,9 +291,25 @@ class RecordSerializer(DocumentedModelSerializer):
 
     base_fields = ["id", "slug", "url", "html_url"]
 
-    @cached_property
-    def _output_plan(self) -> list[tuple[str, serializers.Field, list[str]]]:
-        return [(name, field, field.source_attrs) for name, field in self.fields.items() if not field.write_only]
+    @classmethod
+    def output_plan(cls, prototype) -> list[tuple[str, list[str], Callable]]:
+        """Per field: its name, its source path and how to write a value, built once per class.
+
+        DRF builds every field again for each response (a ModelSerializer introspects the model
+        and deep-copies its declared fields), about a millisecond per list page. The plan is
+        built from the first instance and kept; a field that needs the request (links,
+        citations, the derived stage) is given the response's context by ``render`` instead of
+        reading it from the instance it was bound to.
+        """
+        if "_output_plan" not in cls.__dict__:
+            plan = []
+            for name, field in prototype.fields.items():
+                if field.write_only:
+                    continue
+                render = getattr(field, "render", None) or (lambda value, context, f=field: f.to_representation(value))
+                plan.append((name, field.source_attrs, render))
+            cls._output_plan = plan
+        return cls._output_plan
 
     def to_representation(self, instance):
         """DRF's loop, for read-only output: each field's value by its source path, None kept as None.
@@ -312,14 +318,15 @@ class RecordSerializer(DocumentedModelSerializer):
         at ~30 fields per record that was a fifth of a 20-row page. Only a method named as a
         source (``__str__``) is called, as DRF would.
         """
+        context = self.context
         row = {}
-        for name, field, attrs in self._output_plan:
+        for name, attrs, render in self.output_plan(self):
             value = instance
             for attr in attrs:
                 value = getattr(value, attr)
                 if callable(value) and is_simple_callable(value):
                     value = value()
-            row[name] = None if value is None else field.to_representation(value)
+            row[name] = None if value is None else render(value, context)
         return row
 
 

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.db.models import OuterRef, Prefetch
 from django.http import Http404, StreamingHttpResponse
 from django.urls import Resolver404, resolve
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -97,7 +96,7 @@ class RecordViewSet(PortalAPIView, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = r"[^/]+"
     pagination_class = PortalPagination
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [filters.RequestedFilterBackend]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
 
     def perform_content_negotiation(self, request, force=False):
