@@ -8,6 +8,7 @@ Target (issue 3): the same query count at any page size, and p95 under 15 ms for
 on PostgreSQL.
 """
 
+import json
 import random
 import statistics
 import time
@@ -48,6 +49,8 @@ class Command(BaseCommand):
         self.client = Client(HTTP_HOST="localhost")
         self.requests = requests
         self.stdout.write(f"database: {connection.vendor} ({connection.settings_dict['NAME']}), {requests} timed requests per row")
+        self.settle()
+        self.stdout.write("noise: p95/p50 of a fixed CPU task timed between the row's requests (1.00 = a quiet machine)")
         self.run("real dataset")
         if synthetic:
             try:
@@ -59,6 +62,28 @@ class Command(BaseCommand):
                 self.stdout.write(f"synthetic records rolled back; agreements now {Agreement.objects.count()}")
 
     # ------------------------------------------------------------------ measuring
+
+    def settle(self):
+        """Vacuum what the synthetic run writes: rows of earlier runs, rolled back, still bloat the tables and indexes."""
+        if connection.vendor != "postgresql":
+            return
+        tables = [Agreement, Agreement.regions.through, Agreement.signatories.through, AgreementAlias, Citation, AgreementLists]
+        with connection.cursor() as cursor:
+            for model in tables:
+                cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(model._meta.db_table)}")
+
+    CONTROL_WORK = [{"slug": f"record-{n}", "names": [str(m) for m in range(20)]} for n in range(100)]
+
+    def control(self) -> float:
+        """Milliseconds of a fixed CPU-only task, timed between requests: the machine's own noise.
+
+        On a shared virtual machine the CPU slows down in bursts. A task that never varies shows
+        how much of a row's p95 is the machine at that moment rather than the portal.
+        """
+        start = time.perf_counter()
+        for _ in range(3):
+            json.loads(json.dumps(self.CONTROL_WORK))
+        return (time.perf_counter() - start) * 1000
 
     def endpoints(self):
         agreement = Agreement.objects.order_by("pk").first()
@@ -80,15 +105,16 @@ class Command(BaseCommand):
     def run(self, title):
         self.stdout.write("")
         self.stdout.write(f"== {title}")
-        self.stdout.write(f"{'endpoint':<28} {'page_size':>9} {'rows':>5} {'count':>6} {'queries':>7} {'p50 ms':>7} {'p95 ms':>7}")
+        self.stdout.write(f"{'endpoint':<28} {'page_size':>9} {'rows':>5} {'count':>6} {'queries':>7} {'p50 ms':>7} {'p95 ms':>7} {'noise':>6}")
         for label, path, params in self.endpoints():
             for _ in range(5):  # warm caches (content types, URL resolver, connection)
                 self.client.get(path, params)
             with CaptureQueriesContext(connection) as captured:
                 body = self.client.get(path, params).json()
             queries = len(captured)  # now: the captured list is read from the connection's log, which later requests reset
-            timings = []
+            timings, controls = [], []
             for _ in range(self.requests):
+                controls.append(self.control())
                 start = time.perf_counter()
                 response = self.client.get(path, params)
                 timings.append((time.perf_counter() - start) * 1000)
@@ -98,8 +124,9 @@ class Command(BaseCommand):
             count = body.get("count", "")
             p50 = statistics.median(timings)
             p95 = statistics.quantiles(timings, n=20)[18]
+            noise = statistics.quantiles(controls, n=20)[18] / statistics.median(controls)
             size = params.get("page_size", "-")
-            self.stdout.write(f"{label:<28} {size:>9} {rows:>5} {count:>6} {queries:>7} {p50:>7.1f} {p95:>7.1f}")
+            self.stdout.write(f"{label:<28} {size:>9} {rows:>5} {count:>6} {queries:>7} {p50:>7.1f} {p95:>7.1f} {noise:>6.2f}")
 
     # ------------------------------------------------------------------ synthetic data
 
