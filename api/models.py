@@ -18,6 +18,9 @@ class AgreementLists(models.Model):
         "agreements.Agreement", on_delete=models.DB_CASCADE, primary_key=True, related_name="stored_lists"
     )
     lists = models.JSONField("相关列表")
+    # Which layout of ``lists`` the row holds (api.readmodel.SHAPE). A row of another layout,
+    # left by an older release, is read as missing until the next migrate rewrites it.
+    shape = models.PositiveSmallIntegerField("格式版本")
 
     class Meta:
         verbose_name = verbose_name_plural = "协议相关列表（API 读模型）"

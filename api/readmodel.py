@@ -29,35 +29,77 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 
 from agreements.models import Agreement, AgreementAlias
 from mechanisms.models import Mechanism
-from portal.jsonagg import json_list, refs
-from regions.models import Jurisdiction, Region
-from sources.models import Citation
+from portal.dates import PartialDate
+from portal.jsonagg import json_list
+from regions.models import Jurisdiction, Region, Stage
+from sources.models import Citation, Source
 from timeline.models import Event
 
-from .aggregates import citations_of
+from .aggregates import RequestLookups, citations_of
 from .models import AgreementLists
 
 
+# The layout of ``AgreementLists.lists``: raise it whenever the stored keys or shapes change.
+SHAPE = 1
+
+# Attribute (and annotation) names of the stored lists: ``stored_regions`` never shadows ``regions``.
+STORED_PREFIX = "stored_"
+
+
+def _refs(queryset, label: str):
+    return json_list(queryset, slug="slug", **{label: label})
+
+
 def agreement_list_expressions() -> dict:
-    """Each stored list as an expression over an agreement row (the same shapes the serializer writes)."""
+    """Each list gathered in SQL, already in the shape the API writes (``{slug, name}`` references)."""
     pk = OuterRef("pk")
     return {
-        "aliases_list": json_list(AgreementAlias.objects.filter(agreement=pk).order_by("pk"), name="name"),
-        "regions_list": refs(Region.objects.filter(agreements=pk).order_by("pk"), "name"),
-        "signatories_list": refs(Jurisdiction.objects.filter(agreements_signed=pk).order_by("pk"), "name"),
-        "establishes_list": refs(Mechanism.objects.filter(established_by=pk).order_by("pk"), "name"),
-        "implements_list": refs(Agreement.objects.filter(implemented_by=pk).order_by("pk"), "title"),
-        "implemented_by_list": refs(Agreement.objects.filter(implements=pk).order_by("pk"), "title"),
-        "events_list": refs(Event.objects.filter(agreements=pk).order_by_date(), "title"),
-        "citations_list": citations_of(Agreement),
+        "aliases": json_list(AgreementAlias.objects.filter(agreement=pk).order_by("pk"), name="name"),
+        "regions": json_list(Region.objects.filter(agreements=pk).order_by("pk"), id="id", slug="slug", name="name"),
+        "signatories": _refs(Jurisdiction.objects.filter(agreements_signed=pk).order_by("pk"), "name"),
+        "establishes": _refs(Mechanism.objects.filter(established_by=pk).order_by("pk"), "name"),
+        "implements": _refs(Agreement.objects.filter(implemented_by=pk).order_by("pk"), "title"),
+        "implemented_by": _refs(Agreement.objects.filter(implements=pk).order_by("pk"), "title"),
+        "events": _refs(Event.objects.filter(agreements=pk).order_by_date(), "title"),
+        "citations": citations_of(Agreement),
     }
 
 
 def computed_lists(ids: Iterable[int]) -> dict[int, dict]:
-    """The lists of these agreements as they are in the database now, by agreement id (one query)."""
+    """The lists of these agreements as the records say now, by agreement id, as the API writes them.
+
+    Three queries: the lists, the sources the citations name, and the stage index (a stage is
+    derived from the agreement's regions and date, never stored on the agreement itself).
+    """
     expressions = agreement_list_expressions()
-    rows = Agreement.objects.filter(pk__in=list(ids)).order_by().annotate(**expressions)
-    return {pk: dict(zip(expressions, values)) for pk, *values in rows.values_list("pk", *expressions)}
+    columns = {STORED_PREFIX + name: expression for name, expression in expressions.items()}  # not the fields' names
+    rows = list(
+        Agreement.objects.filter(pk__in=list(ids))
+        .order_by()
+        .annotate(**columns)
+        .values_list("pk", "date_year", "date_month", "date_day", "date_before", *columns)
+    )
+    if not rows:
+        return {}
+    lookups = RequestLookups()
+    computed = {}
+    for pk, year, month, day, before, *values in rows:
+        lists = dict(zip(expressions, values))
+        lists["aliases"] = [alias["name"] for alias in lists["aliases"]]
+        region_ids = [region.pop("id") for region in lists["regions"]]
+        stage = lookups.stages.stage_for(region_ids, PartialDate(year, month, day, before))
+        lists["stage"] = None if stage is None else {"slug": stage.slug, "name": stage.name}
+        lists["citations"] = [
+            {
+                "source": lookups.sources[c["source"]],
+                "locator": c["locator"],
+                "quote": c["quote"],
+                "cites": lookups.sources[c["cites"]] if c["cites"] else None,
+            }
+            for c in lists["citations"]
+        ]
+        computed[pk] = lists
+    return computed
 
 
 def refresh_agreement_lists(ids: Iterable[int] | None = None) -> int:
@@ -67,39 +109,45 @@ def refresh_agreement_lists(ids: Iterable[int] | None = None) -> int:
     ids = {pk for pk in ids if pk is not None}
     if not ids:
         return 0
-    stored = [AgreementLists(agreement_id=pk, lists=lists) for pk, lists in computed_lists(ids).items()]
+    stored = [AgreementLists(agreement_id=pk, lists=lists, shape=SHAPE) for pk, lists in computed_lists(ids).items()]
     AgreementLists.objects.bulk_create(
-        stored, update_conflicts=True, unique_fields=["agreement"], update_fields=["lists"], batch_size=500
+        stored, update_conflicts=True, unique_fields=["agreement"], update_fields=["lists", "shape"], batch_size=500
     )
     return len(stored)
 
 
 def refresh_missing_agreement_lists() -> int:
-    """Store the lists of agreements that have none (after ``bulk_create``, or a fresh migration)."""
-    return refresh_agreement_lists(
-        Agreement.objects.filter(stored_lists__isnull=True).values_list("pk", flat=True)
-    )
+    """Store the lists of agreements that have none, or have them in an older layout (after ``bulk_create``, or an upgrade)."""
+    current = Agreement.objects.filter(stored_lists__shape=SHAPE)
+    return refresh_agreement_lists(Agreement.objects.exclude(pk__in=current).values_list("pk", flat=True))
 
 
 def attach_agreement_lists(agreements: list[Agreement]) -> list[Agreement]:
-    """Set each list as an attribute (``aliases_list`` …) on agreements read with ``select_related("stored_lists")``.
+    """Set each stored list as ``stored_<name>`` on agreements read with ``select_related("stored_lists")``.
 
-    A missing row is computed, in one query for all of them: a reader never sees less than the
-    database holds, even if a bulk writer forgot to refresh.
+    A missing row, or one in an older layout, is computed, in one go for all of them: a reader
+    never sees less than the database holds, even if a bulk writer forgot to refresh.
     """
     missing = []
     for agreement in agreements:
         try:
-            lists = agreement.stored_lists.lists
+            stored = agreement.stored_lists
         except AgreementLists.DoesNotExist:
+            stored = None
+        if stored is None or stored.shape != SHAPE:
             missing.append(agreement)
-            continue
-        agreement.__dict__.update(lists)
+        else:
+            _attach(agreement, stored.lists)
     if missing:
         computed = computed_lists(agreement.pk for agreement in missing)
         for agreement in missing:
-            agreement.__dict__.update(computed[agreement.pk])
+            _attach(agreement, computed[agreement.pk])
     return agreements
+
+
+def _attach(agreement: Agreement, lists: dict) -> None:
+    for name, value in lists.items():
+        setattr(agreement, STORED_PREFIX + name, value)
 
 
 # ---------------------------------------------------------------- what shows a record
@@ -125,7 +173,15 @@ def _showing(model, pk) -> set[int]:
             "object_id", flat=True
         )
     elif model is Region:
-        query = Agreement.objects.filter(regions=pk).values_list("pk", flat=True)
+        # By name, and by stage: agreements of the regions inside it derive their stage through it.
+        query = _agreements_within(Region.objects.filter(pk=pk).first())
+    elif model is Stage:
+        stage = Stage.objects.filter(pk=pk).select_related("region").first()
+        query = _agreements_within(stage and stage.region)
+    elif model is Source:  # its citation line is written into every citation of it
+        query = Citation.objects.filter(
+            Q(source=pk) | Q(cites=pk), content_type_id=_agreement_content_type_id()
+        ).values_list("object_id", flat=True)
     elif model is Jurisdiction:
         query = Agreement.objects.filter(signatories=pk).values_list("pk", flat=True)
     elif model is Event:
@@ -135,7 +191,13 @@ def _showing(model, pk) -> set[int]:
     return set(query)
 
 
-SHOWN_MODELS = (Agreement, AgreementAlias, Mechanism, Citation, Region, Jurisdiction, Event)
+def _agreements_within(region: Region | None):
+    if region is None:
+        return []
+    return Agreement.objects.filter(regions__in=Region.objects.with_descendants(region)).values_list("pk", flat=True)
+
+
+SHOWN_MODELS = (Agreement, AgreementAlias, Mechanism, Citation, Region, Stage, Jurisdiction, Event, Source)
 
 
 def _before_write(sender, instance, raw=False, **kwargs):

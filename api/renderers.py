@@ -68,6 +68,7 @@ def csv_columns(serializer: serializers.Serializer) -> list[Column]:
     """One or two flat columns per serializer field, decided by the field's type so that the header is known up front."""
     columns: list[Column] = []
     for name, field in serializer.fields.items():
+        field = getattr(field, "shape", field)  # a stored value is flattened like the field it stands for
         if name == "citations":
             columns.append((name, lambda row, n=name: SEPARATOR.join(_citation(c) for c in row[n])))
         elif isinstance(field, serializers.ListSerializer) or getattr(field, "many", False):

@@ -181,6 +181,25 @@ class Citations(serializers.Field):
         return self.render(value, self.context)
 
 
+class Stored(serializers.Field):
+    """A value stored already in the shape the API writes (api/readmodel.py): written as it is.
+
+    ``shape`` is the serializer (or field) whose output it equals; the schema shows that.
+    """
+
+    def __init__(self, shape, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+        self.shape = shape
+        set_override(self, "field", shape)
+
+    def render(self, value, context):
+        return value
+
+    def to_representation(self, value):
+        return value
+
+
 class NameList(serializers.ListField):
     """A list of names gathered as ``{name}`` objects in the page query."""
 
@@ -356,18 +375,34 @@ class DatedRecordSerializer(CitedRecordSerializer):
 
 
 class AgreementSerializer(DatedRecordSerializer):
-    aliases = NameList(source="aliases_list", help_text="论文中的其他称呼，含简称（如「框架协议」）。")
+    # The lists are stored per agreement in the shape written here (api/readmodel.py).
+    aliases = Stored(
+        serializers.ListField(child=serializers.CharField()), source="stored_aliases",
+        help_text="论文中的其他称呼，含简称（如「框架协议」）。",
+    )
     kind_display = ChoiceLabel(Agreement._meta.get_field("kind"), help_text="文件类型的中文名。")
     display_title = serializers.CharField(read_only=True, help_text="带书名号的标题；无正式标题时用〔〕。")
-    regions = Ref(RegionRefSerializer, many=True, source="regions_list", help_text="所属协作区域。")
-    signatories = Ref(JurisdictionRefSerializer, many=True, source="signatories_list", help_text="签署/印发文件的辖区。")
-    stage = DerivedStage(help_text="由区域与日期推得的发展阶段；推不出时为 null。")
-    establishes = Ref(MechanismRefSerializer, many=True, source="establishes_list", help_text="依据本文件建立的机制。")
-    implements = Ref(AgreementRefSerializer, many=True, source="implements_list", help_text="本文件贯彻落实的文件。")
-    implemented_by = Ref(
-        AgreementRefSerializer, many=True, source="implemented_by_list", help_text="贯彻落实本文件的文件。"
+    regions = Stored(RegionRefSerializer(many=True), source="stored_regions", help_text="所属协作区域。")
+    signatories = Stored(
+        JurisdictionRefSerializer(many=True), source="stored_signatories", help_text="签署/印发文件的辖区。"
     )
-    events = Ref(EventRefSerializer, many=True, source="events_list", help_text="相关大事记。")
+    stage = Stored(
+        StageRefSerializer(allow_null=True), source="stored_stage", allow_null=True,
+        help_text="由区域与日期推得的发展阶段；推不出时为 null。",
+    )
+    establishes = Stored(
+        MechanismRefSerializer(many=True), source="stored_establishes", help_text="依据本文件建立的机制。"
+    )
+    implements = Stored(
+        AgreementRefSerializer(many=True), source="stored_implements", help_text="本文件贯彻落实的文件。"
+    )
+    implemented_by = Stored(
+        AgreementRefSerializer(many=True), source="stored_implemented_by", help_text="贯彻落实本文件的文件。"
+    )
+    events = Stored(EventRefSerializer(many=True), source="stored_events", help_text="相关大事记。")
+    citations = Stored(
+        CitationSerializer(many=True), source="stored_citations", help_text="出处：论文、章节与原文摘录。"
+    )
 
     class Meta:
         model = Agreement

@@ -11,9 +11,9 @@ from django.db import transaction
 
 from agreements.models import Agreement, AgreementAlias
 from api.models import AgreementLists
-from api.readmodel import computed_lists
+from api.readmodel import SHAPE, computed_lists
 from mechanisms.models import Mechanism
-from regions.models import Jurisdiction, Region
+from regions.models import Jurisdiction, Region, Stage
 from sources.models import Citation, Source
 from timeline.models import Event
 
@@ -216,6 +216,43 @@ def test_a_citation_added_edited_and_deleted(client, agreement):
     assert_every_agreement_current()
 
 
+# ---------------------------------------------------------------- stages and sources
+
+
+def dated_jjj_agreement() -> Agreement:
+    return Agreement.objects.filter(regions__slug="jjj", date_year__gte=2014).order_by("pk").first()
+
+
+def test_an_edited_stage_changes_the_derived_stage_of_its_regions_agreements(client):
+    agreement = dated_jjj_agreement()
+    stage = Stage.objects.get(slug=api(client, agreement)["stage"]["slug"])
+    stage.name = "改名的阶段"
+    stage.save()
+    assert api(client, agreement)["stage"]["name"] == "改名的阶段"
+    stage.delete()
+    assert (api(client, agreement)["stage"] or {}).get("slug") != stage.slug
+    assert_every_agreement_current()
+
+
+def test_a_sub_region_moved_out_of_its_region_loses_the_stages_it_inherited(client):
+    sub = Region.objects.get(slug="tongwulang")
+    agreement = Agreement.objects.create(slug="test-twl", title="测试通武廊协议", kind="cooperation", date_year=2018)
+    agreement.regions.add(sub)
+    assert api(client, agreement)["stage"] is not None  # inherited from 京津冀
+    sub.parent = None
+    sub.save()
+    assert api(client, agreement)["stage"] is None
+    assert_every_agreement_current()
+
+
+def test_a_sources_new_citation_line_appears_in_the_citations_quoting_it(client, agreement):
+    source = Source.objects.get(pk=api(client, agreement)["citations"][0]["source"]["id"])
+    source.title = source.title + "（修订）"
+    source.save()
+    assert "（修订）" in api(client, agreement)["citations"][0]["source"]["citation"]
+    assert_every_agreement_current()
+
+
 # ---------------------------------------------------------------- safety nets
 
 
@@ -234,6 +271,15 @@ def test_an_agreement_without_stored_lists_is_still_served_whole(client, agreeme
     assert api(client, agreement) == before
     listed = client.get("/api/v1/agreements/", {"page_size": 100}).json()["results"]
     assert next(row for row in listed if row["slug"] == agreement.slug) == before
+
+
+def test_a_row_in_an_older_layout_is_served_whole_and_rewritten_by_migrate(client, agreement):
+    before = api(client, agreement)
+    AgreementLists.objects.filter(agreement=agreement).update(lists={"aliases_list": []}, shape=SHAPE - 1)
+    assert api(client, agreement) == before
+    call_command("migrate", verbosity=0)
+    assert AgreementLists.objects.get(agreement=agreement).shape == SHAPE
+    assert_every_agreement_current()
 
 
 def test_refresh_api_lists_repairs_missing_and_stale_rows(agreement, other):
