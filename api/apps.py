@@ -14,7 +14,7 @@ class ApiConfig(AppConfig):
 
 
 def fill_missing_lists(using="default", **kwargs):
-    """After every migrate, store the lists of agreements that have none (a new table, or a raw load)."""
-    from .readmodel import refresh_missing_agreement_lists
+    """After every migrate, store the lists of records that have none (a new table, a raw load, an older layout)."""
+    from .readmodel import refresh_missing_lists
 
-    refresh_missing_agreement_lists()
+    refresh_missing_lists()

@@ -200,16 +200,6 @@ class Stored(serializers.Field):
         return value
 
 
-class NameList(serializers.ListField):
-    """A list of names gathered as ``{name}`` objects in the page query."""
-
-    def __init__(self, **kwargs):
-        super().__init__(child=serializers.CharField(), read_only=True, **kwargs)
-
-    def to_representation(self, data):
-        return [item["name"] for item in data]
-
-
 class ChoiceLabel(serializers.CharField):
     """The display label of a choice field, read from the model's choices.
 
@@ -223,22 +213,6 @@ class ChoiceLabel(serializers.CharField):
 
     def to_representation(self, value):
         return self.labels.get(value, value)
-
-
-class DerivedStage(Ref):
-    """The stage derived from the record's regions and date (never stored), from the request's stage index."""
-
-    def __init__(self, **kwargs):
-        kwargs["source"] = "*"
-        super().__init__(StageRefSerializer, **kwargs)
-
-    def render(self, obj, context):
-        region_ids = [region["id"] for region in obj.regions_list]
-        stage = lookups(context).stages.stage_for(region_ids, obj.date)
-        return None if stage is None else {"slug": stage.slug, "name": stage.name}
-
-    def to_representation(self, obj):
-        return self.render(obj, self.context)
 
 
 # ---------------------------------------------------------------- shared fields
@@ -374,35 +348,44 @@ class DatedRecordSerializer(CitedRecordSerializer):
 # ---------------------------------------------------------------- resources
 
 
+def stored_citations() -> Stored:
+    return Stored(CitationSerializer(many=True), source="stored_citations", help_text="出处：论文、章节与原文摘录。")
+
+
+def stored_stage() -> Stored:
+    return Stored(
+        StageRefSerializer(allow_null=True), source="stored_stage", allow_null=True,
+        help_text="由区域与日期推得的发展阶段；推不出时为 null。",
+    )
+
+
+def stored_refs(ref_serializer, name: str, help_text: str) -> Stored:
+    return Stored(ref_serializer(many=True), source=f"stored_{name}", help_text=help_text)
+
+
+def stored_ref(ref_serializer, name: str, help_text: str) -> Stored:
+    return Stored(ref_serializer(allow_null=True), source=f"stored_{name}", allow_null=True, help_text=help_text)
+
+
+# The related lists of agreements, mechanisms, events and findings are stored per record in the
+# shape written here (api/readmodel.py); the other resources gather theirs per page.
+
+
 class AgreementSerializer(DatedRecordSerializer):
-    # The lists are stored per agreement in the shape written here (api/readmodel.py).
     aliases = Stored(
         serializers.ListField(child=serializers.CharField()), source="stored_aliases",
         help_text="论文中的其他称呼，含简称（如「框架协议」）。",
     )
     kind_display = ChoiceLabel(Agreement._meta.get_field("kind"), help_text="文件类型的中文名。")
     display_title = serializers.CharField(read_only=True, help_text="带书名号的标题；无正式标题时用〔〕。")
-    regions = Stored(RegionRefSerializer(many=True), source="stored_regions", help_text="所属协作区域。")
-    signatories = Stored(
-        JurisdictionRefSerializer(many=True), source="stored_signatories", help_text="签署/印发文件的辖区。"
-    )
-    stage = Stored(
-        StageRefSerializer(allow_null=True), source="stored_stage", allow_null=True,
-        help_text="由区域与日期推得的发展阶段；推不出时为 null。",
-    )
-    establishes = Stored(
-        MechanismRefSerializer(many=True), source="stored_establishes", help_text="依据本文件建立的机制。"
-    )
-    implements = Stored(
-        AgreementRefSerializer(many=True), source="stored_implements", help_text="本文件贯彻落实的文件。"
-    )
-    implemented_by = Stored(
-        AgreementRefSerializer(many=True), source="stored_implemented_by", help_text="贯彻落实本文件的文件。"
-    )
-    events = Stored(EventRefSerializer(many=True), source="stored_events", help_text="相关大事记。")
-    citations = Stored(
-        CitationSerializer(many=True), source="stored_citations", help_text="出处：论文、章节与原文摘录。"
-    )
+    regions = stored_refs(RegionRefSerializer, "regions", "所属协作区域。")
+    signatories = stored_refs(JurisdictionRefSerializer, "signatories", "签署/印发文件的辖区。")
+    stage = stored_stage()
+    establishes = stored_refs(MechanismRefSerializer, "establishes", "依据本文件建立的机制。")
+    implements = stored_refs(AgreementRefSerializer, "implements", "本文件贯彻落实的文件。")
+    implemented_by = stored_refs(AgreementRefSerializer, "implemented_by", "贯彻落实本文件的文件。")
+    events = stored_refs(EventRefSerializer, "events", "相关大事记。")
+    citations = stored_citations()
 
     class Meta:
         model = Agreement
@@ -416,11 +399,12 @@ class AgreementSerializer(DatedRecordSerializer):
 class MechanismSerializer(DatedRecordSerializer):
     aliases = serializers.ListField(child=serializers.CharField(), read_only=True, help_text="其他称呼。")
     category_display = ChoiceLabel(Mechanism._meta.get_field("category"), help_text="类别的中文名。")
-    regions = Ref(RegionRefSerializer, many=True, source="regions_list", help_text="所属协作区域。")
-    established_by = Ref(AgreementRefSerializer, help_text="依据文件；没有则为 null。")
-    parent = Ref(MechanismRefSerializer, help_text="所属成组方案（如「八个一体化」）；没有则为 null。")
-    parts = Ref(MechanismRefSerializer, many=True, source="parts_list", help_text="成组方案的组成部分，按序号。")
-    events = Ref(EventRefSerializer, many=True, source="events_list", help_text="相关大事记。")
+    regions = stored_refs(RegionRefSerializer, "regions", "所属协作区域。")
+    established_by = stored_ref(AgreementRefSerializer, "established_by", "依据文件；没有则为 null。")
+    parent = stored_ref(MechanismRefSerializer, "parent", "所属成组方案（如「八个一体化」）；没有则为 null。")
+    parts = stored_refs(MechanismRefSerializer, "parts", "成组方案的组成部分，按序号。")
+    events = stored_refs(EventRefSerializer, "events", "相关大事记。")
+    citations = stored_citations()
 
     class Meta:
         model = Mechanism
@@ -434,10 +418,11 @@ class MechanismSerializer(DatedRecordSerializer):
 class EventSerializer(DatedRecordSerializer):
     date_display = serializers.CharField(read_only=True, help_text="中文日期，跨时段的事件写作「2019年5月至2020年10月」。")
     end_date = EdtfDateField(help_text="跨时段事件的结束日期（EDTF level 0）；没有则为 null。")
-    regions = Ref(RegionRefSerializer, many=True, source="regions_list", help_text="所属协作区域。")
-    stage = DerivedStage(help_text="由区域与日期推得的发展阶段；推不出时为 null。")
-    agreements = Ref(AgreementRefSerializer, many=True, source="agreements_list", help_text="事件涉及的文件。")
-    mechanisms = Ref(MechanismRefSerializer, many=True, source="mechanisms_list", help_text="事件涉及的机制。")
+    regions = stored_refs(RegionRefSerializer, "regions", "所属协作区域。")
+    stage = stored_stage()
+    agreements = stored_refs(AgreementRefSerializer, "agreements", "事件涉及的文件。")
+    mechanisms = stored_refs(MechanismRefSerializer, "mechanisms", "事件涉及的机制。")
+    citations = stored_citations()
 
     class Meta:
         model = Event
@@ -498,14 +483,13 @@ class StageSerializer(CitedRecordSerializer):
 
 
 class FindingSerializer(CitedRecordSerializer):
-    source = Ref(SourceRefSerializer, allow_null=False, help_text="提出该论点的论文。")
+    source = Stored(SourceRefSerializer(), source="stored_source", help_text="提出该论点的论文。")
     kind_display = ChoiceLabel(Finding._meta.get_field("kind"), help_text="论点类型的中文名。")
-    parent = Ref(FindingRefSerializer, help_text="所属上级条目；没有则为 null。")
-    regions = Ref(RegionRefSerializer, many=True, source="regions_list", help_text="涉及的协作区域。")
-    addresses = Ref(FindingRefSerializer, many=True, source="addresses_list", help_text="对策建议所回应的问题。")
-    addressed_by = Ref(
-        FindingRefSerializer, many=True, source="addressed_by_list", help_text="回应本问题的对策建议。"
-    )
+    parent = stored_ref(FindingRefSerializer, "parent", "所属上级条目；没有则为 null。")
+    regions = stored_refs(RegionRefSerializer, "regions", "涉及的协作区域。")
+    addresses = stored_refs(FindingRefSerializer, "addresses", "对策建议所回应的问题。")
+    addressed_by = stored_refs(FindingRefSerializer, "addressed_by", "回应本问题的对策建议。")
+    citations = stored_citations()
 
     class Meta:
         model = Finding

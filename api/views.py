@@ -6,7 +6,7 @@ adds slug-or-id lookup, CSV streaming and JSON errors.
 """
 
 from django.conf import settings
-from django.db.models import OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404, StreamingHttpResponse
 from django.urls import Resolver404, resolve
 from drf_spectacular.types import OpenApiTypes
@@ -23,7 +23,6 @@ from rest_framework.views import APIView
 
 from agreements.models import Agreement
 from dataset.services import dataset_export
-from portal.jsonagg import refs
 from findings.models import Figure, Finding
 from mechanisms.models import Mechanism
 from regions.models import Jurisdiction, Region, Stage
@@ -34,7 +33,7 @@ from . import filters, serializers
 from .aggregates import citations_of
 from .exceptions import api_exception_handler
 from .pagination import PortalPagination
-from .readmodel import attach_agreement_lists
+from .readmodel import attach_lists
 from .renderers import CSVRenderer, stream_csv
 from .stats import stats_matrix
 
@@ -190,62 +189,52 @@ def documented(resource_name: str):
     return decorate
 
 
+class StoredListsMixin:
+    """For resources whose related lists are stored per record (api/readmodel.py): a page is one plain join."""
+
+    def prepare(self, records):
+        return attach_lists(records)
+
+
 def with_citations(queryset):
     return queryset.annotate(citations_list=citations_of(queryset.model))
 
 
-# What a page of each resource loads. Lists of related records are gathered in the page query
-# (api/aggregates.py); a single related record is joined.
-PK = OuterRef("pk")
+# What a page of each resource loads. Related lists are stored (agreements, mechanisms, events,
+# findings) or prefetched (the small tables); a single related record is joined.
 
 
 @documented("协议与文件")
-class AgreementViewSet(RecordViewSet):
+class AgreementViewSet(StoredListsMixin, RecordViewSet):
     resource = "agreements"
     queryset = Agreement.objects.all()
     serializer_class = serializers.AgreementSerializer
     filterset_class = filters.AgreementFilterSet
 
     def page_queryset(self):
-        # The related lists are stored per agreement (api/readmodel.py): a page is one plain join.
         return Agreement.objects.order_by_date().select_related("stored_lists")
-
-    def prepare(self, records):
-        return attach_agreement_lists(records)
 
 
 @documented("协作机制")
-class MechanismViewSet(RecordViewSet):
+class MechanismViewSet(StoredListsMixin, RecordViewSet):
     resource = "mechanisms"
     queryset = Mechanism.objects.all()
     serializer_class = serializers.MechanismSerializer
     filterset_class = filters.MechanismFilterSet
 
     def page_queryset(self):
-        return (
-            with_citations(Mechanism.objects.order_by_date())
-            .select_related("established_by", "parent")
-            .annotate(
-                regions_list=refs(Region.objects.filter(mechanisms=PK).order_by("pk"), "name"),
-                parts_list=refs(Mechanism.objects.filter(parent=PK).order_by("order", "pk"), "name"),
-                events_list=refs(Event.objects.filter(mechanisms=PK).order_by_date(), "title"),
-            )
-        )
+        return Mechanism.objects.order_by_date().select_related("stored_lists")
 
 
 @documented("大事记")
-class EventViewSet(RecordViewSet):
+class EventViewSet(StoredListsMixin, RecordViewSet):
     resource = "events"
     queryset = Event.objects.all()
     serializer_class = serializers.EventSerializer
     filterset_class = filters.EventFilterSet
 
     def page_queryset(self):
-        return with_citations(Event.objects.order_by_date()).annotate(
-            regions_list=refs(Region.objects.filter(events=PK).order_by("pk"), "name"),
-            agreements_list=refs(Agreement.objects.filter(events=PK).order_by("pk"), "title"),
-            mechanisms_list=refs(Mechanism.objects.filter(events=PK).order_by("pk"), "name"),
-        )
+        return Event.objects.order_by_date().select_related("stored_lists")
 
 
 @documented("协作区域")
@@ -282,22 +271,14 @@ class StageViewSet(RecordViewSet):
 
 
 @documented("论点")
-class FindingViewSet(RecordViewSet):
+class FindingViewSet(StoredListsMixin, RecordViewSet):
     resource = "findings"
     queryset = Finding.objects.all()
     serializer_class = serializers.FindingSerializer
     filterset_class = filters.FindingFilterSet
 
     def page_queryset(self):
-        return (
-            with_citations(Finding.objects.all())
-            .select_related("source", "parent")
-            .annotate(
-                regions_list=refs(Region.objects.filter(findings=PK).order_by("pk"), "name"),
-                addresses_list=refs(Finding.objects.filter(addressed_by=PK).order_by("pk"), "title"),
-                addressed_by_list=refs(Finding.objects.filter(addresses=PK).order_by("pk"), "title"),
-            )
-        )
+        return Finding.objects.select_related("stored_lists")
 
 
 @documented("数据")

@@ -51,8 +51,3 @@ class JSONRow(Func):
 def json_list(queryset, **fields):
     """``queryset``'s rows as a list of ``{field: value}`` objects, in the queryset's order."""
     return JSONArraySubquery(queryset.values(item=JSONRow(**fields)))
-
-
-def refs(queryset, *names):
-    """A related list written as ``{id, slug, <names>}`` objects (the id finds regions' stages)."""
-    return json_list(queryset, id="id", slug="slug", **{name: name for name in names})

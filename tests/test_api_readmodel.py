@@ -1,7 +1,8 @@
-"""The agreements' related lists are stored for the API (api/readmodel.py) and never go stale.
+"""Related lists are stored for the API (api/readmodel.py) and never go stale.
 
-Each write below changes something an agreement's lists show; afterwards every stored row must
-equal what the records say now, and the API must show the change.
+Each write below changes something a record's lists show; afterwards every stored row, of
+agreements, mechanisms, events and findings alike, must equal what the records say now, and the
+API must show the change.
 """
 
 import pytest
@@ -11,7 +12,8 @@ from django.db import transaction
 
 from agreements.models import Agreement, AgreementAlias
 from api.models import AgreementLists
-from api.readmodel import SHAPE, computed_lists
+from api.readmodel import SHAPE, SPECS, computed_lists
+from findings.models import Finding
 from mechanisms.models import Mechanism
 from regions.models import Jurisdiction, Region, Stage
 from sources.models import Citation, Source
@@ -20,14 +22,16 @@ from timeline.models import Event
 pytestmark = pytest.mark.django_db
 
 
-def assert_every_agreement_current():
-    ids = list(Agreement.objects.values_list("pk", flat=True))
-    stored = dict(AgreementLists.objects.values_list("agreement_id", "lists"))
-    assert stored == computed_lists(ids)
+def assert_every_record_current():
+    for model, spec in SPECS.items():
+        ids = list(model.objects.values_list("pk", flat=True))
+        stored = dict(spec.storage.objects.filter(shape=SHAPE).values_list("record_id", "lists"))
+        assert stored == computed_lists(model, ids), model.__name__
 
 
-def api(client, agreement) -> dict:
-    response = client.get(f"/api/v1/agreements/{agreement.slug}/")
+def api(client, record) -> dict:
+    resource = {Agreement: "agreements", Mechanism: "mechanisms", Event: "events", Finding: "findings"}[type(record)]
+    response = client.get(f"/api/v1/{resource}/{record.slug}/")
     assert response.status_code == 200, response.content
     return response.json()
 
@@ -46,9 +50,10 @@ def other():
     return Agreement.objects.filter(regions__slug="yrd").order_by("pk").first()
 
 
-def test_every_loaded_agreement_has_its_lists_stored():
-    assert AgreementLists.objects.count() == Agreement.objects.count() > 0
-    assert_every_agreement_current()
+@pytest.mark.parametrize("model", [Agreement, Mechanism, Event, Finding], ids=lambda m: m.__name__)
+def test_every_loaded_record_has_its_lists_stored(model):
+    assert SPECS[model].storage.objects.count() == model.objects.count() > 0
+    assert_every_record_current()
 
 
 # ---------------------------------------------------------------- aliases
@@ -57,7 +62,7 @@ def test_every_loaded_agreement_has_its_lists_stored():
 def test_a_new_alias_appears_in_the_agreements_aliases(client, agreement):
     AgreementAlias.objects.create(agreement=agreement, name="测试简称")
     assert "测试简称" in api(client, agreement)["aliases"]
-    assert_every_agreement_current()
+    assert_every_record_current()
 
 
 def test_an_alias_moved_to_another_agreement_leaves_the_first(client, agreement, other):
@@ -66,14 +71,14 @@ def test_an_alias_moved_to_another_agreement_leaves_the_first(client, agreement,
     alias.save()
     assert "移动的简称" not in api(client, agreement)["aliases"]
     assert "移动的简称" in api(client, other)["aliases"]
-    assert_every_agreement_current()
+    assert_every_record_current()
 
 
 def test_a_deleted_alias_disappears(client, agreement):
     alias = AgreementAlias.objects.create(agreement=agreement, name="将删除的简称")
     alias.delete()
     assert "将删除的简称" not in api(client, agreement)["aliases"]
-    assert_every_agreement_current()
+    assert_every_record_current()
 
 
 # ---------------------------------------------------------------- regions and signatories
@@ -84,7 +89,7 @@ def test_a_renamed_region_is_shown_by_its_new_name(client, agreement):
     region.name = "京津冀（改名）"
     region.save()
     assert "京津冀（改名）" in names(api(client, agreement)["regions"])
-    assert_every_agreement_current()
+    assert_every_record_current()
 
 
 def test_a_deleted_region_leaves_its_agreements_lists(client, other):
@@ -93,7 +98,7 @@ def test_a_deleted_region_leaves_its_agreements_lists(client, other):
     region.stages.all().delete()
     region.delete()
     assert "yrd" not in [r["slug"] for r in api(client, other)["regions"]]
-    assert_every_agreement_current()
+    assert_every_record_current()
 
 
 def test_regions_linked_from_either_side_appear(client, agreement, other):
@@ -102,7 +107,7 @@ def test_regions_linked_from_either_side_appear(client, agreement, other):
     gba.agreements.add(other)
     assert "gba" in [r["slug"] for r in api(client, agreement)["regions"]]
     assert "gba" in [r["slug"] for r in api(client, other)["regions"]]
-    assert_every_agreement_current()
+    assert_every_record_current()
 
 
 def test_regions_cleared_from_either_side_disappear(client, agreement):
@@ -111,10 +116,10 @@ def test_regions_cleared_from_either_side_disappear(client, agreement):
     region.agreements.clear()
     for member in members:
         assert "jjj" not in [r["slug"] for r in api(client, member)["regions"]]
-    assert_every_agreement_current()
+    assert_every_record_current()
     agreement.regions.clear()
     assert api(client, agreement)["regions"] == []
-    assert_every_agreement_current()
+    assert_every_record_current()
 
 
 def test_signatories_set_and_renamed_appear(client, agreement):
@@ -123,7 +128,7 @@ def test_signatories_set_and_renamed_appear(client, agreement):
     beijing.name = "北京（改名）"
     beijing.save()
     assert names(api(client, agreement)["signatories"]) == ["北京（改名）"]
-    assert_every_agreement_current()
+    assert_every_record_current()
 
 
 def test_a_deleted_signatory_disappears(client, agreement):
@@ -131,7 +136,7 @@ def test_a_deleted_signatory_disappears(client, agreement):
     agreement.signatories.add(jurisdiction)
     jurisdiction.delete()
     assert "test-county" not in [j["slug"] for j in api(client, agreement)["signatories"]]
-    assert_every_agreement_current()
+    assert_every_record_current()
 
 
 # ---------------------------------------------------------------- mechanisms
@@ -145,10 +150,10 @@ def test_a_mechanism_established_moved_renamed_and_deleted(client, agreement, ot
     mechanism.save()
     assert "test-mechanism" not in [m["slug"] for m in api(client, agreement)["establishes"]]
     assert "测试机制（改名）" in names(api(client, other)["establishes"])
-    assert_every_agreement_current()
+    assert_every_record_current()
     mechanism.delete()
     assert "test-mechanism" not in [m["slug"] for m in api(client, other)["establishes"]]
-    assert_every_agreement_current()
+    assert_every_record_current()
 
 
 # ---------------------------------------------------------------- agreements linked to agreements
@@ -161,7 +166,7 @@ def test_implementing_shows_on_both_sides_and_follows_a_new_title(client, agreem
     assert names(api(client, other)["implements"], "title") == ["改过的标题"]
     assert "改过的标题" == api(client, agreement)["title"]
     assert other.slug in [a["slug"] for a in api(client, agreement)["implemented_by"]]
-    assert_every_agreement_current()
+    assert_every_record_current()
 
 
 def test_a_deleted_agreement_leaves_the_lists_that_named_it(client):
@@ -170,8 +175,8 @@ def test_a_deleted_agreement_leaves_the_lists_that_named_it(client):
     implemented.delete()
     for implementer in implementers:
         assert api(client, implementer)["implements"] == []
-    assert not AgreementLists.objects.filter(agreement_id=implemented.pk).exists()
-    assert_every_agreement_current()
+    assert not AgreementLists.objects.filter(record_id=implemented.pk).exists()
+    assert_every_record_current()
 
 
 # ---------------------------------------------------------------- events
@@ -191,11 +196,11 @@ def test_events_linked_renamed_redated_and_deleted(client, agreement):
     events = api(client, agreement)["events"]
     assert [e["slug"] for e in events].index("test-late") < [e["slug"] for e in events].index("test-early")
     assert "早事件（改期）" in names(events, "title")
-    assert_every_agreement_current()
+    assert_every_record_current()
     late.delete()
     early.agreements.clear()
     assert {"test-early", "test-late"}.isdisjoint(e["slug"] for e in api(client, agreement)["events"])
-    assert_every_agreement_current()
+    assert_every_record_current()
 
 
 # ---------------------------------------------------------------- citations
@@ -213,7 +218,7 @@ def test_a_citation_added_edited_and_deleted(client, agreement):
     assert "改过的引文" in [c["quote"] for c in api(client, agreement)["citations"]]
     citation.delete()
     assert "改过的引文" not in [c["quote"] for c in api(client, agreement)["citations"]]
-    assert_every_agreement_current()
+    assert_every_record_current()
 
 
 # ---------------------------------------------------------------- stages and sources
@@ -231,7 +236,7 @@ def test_an_edited_stage_changes_the_derived_stage_of_its_regions_agreements(cli
     assert api(client, agreement)["stage"]["name"] == "改名的阶段"
     stage.delete()
     assert (api(client, agreement)["stage"] or {}).get("slug") != stage.slug
-    assert_every_agreement_current()
+    assert_every_record_current()
 
 
 def test_a_sub_region_moved_out_of_its_region_loses_the_stages_it_inherited(client):
@@ -242,7 +247,7 @@ def test_a_sub_region_moved_out_of_its_region_loses_the_stages_it_inherited(clie
     sub.parent = None
     sub.save()
     assert api(client, agreement)["stage"] is None
-    assert_every_agreement_current()
+    assert_every_record_current()
 
 
 def test_a_sources_new_citation_line_appears_in_the_citations_quoting_it(client, agreement):
@@ -250,7 +255,7 @@ def test_a_sources_new_citation_line_appears_in_the_citations_quoting_it(client,
     source.title = source.title + "（修订）"
     source.save()
     assert "（修订）" in api(client, agreement)["citations"][0]["source"]["citation"]
-    assert_every_agreement_current()
+    assert_every_record_current()
 
 
 # ---------------------------------------------------------------- safety nets
@@ -262,12 +267,12 @@ def test_a_rolled_back_write_leaves_the_stored_lists_as_they_were(client, agreem
         AgreementAlias.objects.create(agreement=agreement, name="回滚的简称")
         raise RuntimeError("abandon the write")
     assert api(client, agreement) == before
-    assert_every_agreement_current()
+    assert_every_record_current()
 
 
 def test_an_agreement_without_stored_lists_is_still_served_whole(client, agreement):
     before = api(client, agreement)
-    AgreementLists.objects.filter(agreement=agreement).delete()
+    AgreementLists.objects.filter(record=agreement).delete()
     assert api(client, agreement) == before
     listed = client.get("/api/v1/agreements/", {"page_size": 100}).json()["results"]
     assert next(row for row in listed if row["slug"] == agreement.slug) == before
@@ -275,15 +280,116 @@ def test_an_agreement_without_stored_lists_is_still_served_whole(client, agreeme
 
 def test_a_row_in_an_older_layout_is_served_whole_and_rewritten_by_migrate(client, agreement):
     before = api(client, agreement)
-    AgreementLists.objects.filter(agreement=agreement).update(lists={"aliases_list": []}, shape=SHAPE - 1)
+    AgreementLists.objects.filter(record=agreement).update(lists={"aliases_list": []}, shape=SHAPE - 1)
     assert api(client, agreement) == before
     call_command("migrate", verbosity=0)
-    assert AgreementLists.objects.get(agreement=agreement).shape == SHAPE
-    assert_every_agreement_current()
+    assert AgreementLists.objects.get(record=agreement).shape == SHAPE
+    assert_every_record_current()
 
 
 def test_refresh_api_lists_repairs_missing_and_stale_rows(agreement, other):
-    AgreementLists.objects.filter(agreement=agreement).delete()
-    AgreementLists.objects.filter(agreement=other).update(lists={"aliases_list": []})
+    AgreementLists.objects.filter(record=agreement).delete()
+    AgreementLists.objects.filter(record=other).update(lists={"aliases_list": []})
     call_command("refresh_api_lists", stdout=open("/dev/null", "w"))
-    assert_every_agreement_current()
+    assert_every_record_current()
+
+
+# ---------------------------------------------------------------- mechanisms, events and findings
+
+
+def test_a_part_renamed_reordered_and_moved_changes_its_schemes_parts(client):
+    scheme = Mechanism.objects.filter(parts__isnull=False).distinct().order_by("pk").first()
+    other_scheme = Mechanism.objects.filter(parts__isnull=False).exclude(pk=scheme.pk).distinct().first()
+    part = scheme.parts.order_by("order").first()
+    part.name = "改名的部分"
+    part.order = 99  # parts are listed by their order: it moves last
+    part.save()
+    assert api(client, scheme)["parts"][-1] == {"slug": part.slug, "name": "改名的部分"}
+    part.parent = other_scheme
+    part.save()
+    assert part.slug not in [p["slug"] for p in api(client, scheme)["parts"]]
+    assert part.slug in [p["slug"] for p in api(client, other_scheme)["parts"]]
+    assert_every_record_current()
+
+
+def test_deleting_a_scheme_deletes_its_parts_and_their_rows():
+    scheme = Mechanism.objects.filter(parts__isnull=False).distinct().order_by("pk").first()
+    ids = [scheme.pk, *scheme.parts.values_list("pk", flat=True)]
+    scheme.delete()
+    assert not SPECS[Mechanism].storage.objects.filter(record_id__in=ids).exists()
+    assert_every_record_current()
+
+
+def test_an_event_shows_renamed_agreements_and_mechanisms_and_its_derived_stage(client):
+    event = Event.objects.filter(agreements__isnull=False, regions__slug="jjj", date_year__gte=2014).first()
+    agreement = event.agreements.order_by("pk").first()
+    agreement.title = "事件所涉文件（改名）"
+    agreement.save()
+    assert "事件所涉文件（改名）" in names(api(client, event)["agreements"], "title")
+    mechanism = Mechanism.objects.order_by("pk").first()
+    mechanism.events.add(event)
+    mechanism.name = "事件所涉机制（改名）"
+    mechanism.save()
+    assert "事件所涉机制（改名）" in names(api(client, event)["mechanisms"])
+    assert api(client, event)["stage"] is not None
+    Stage.objects.filter(region__slug="jjj").delete()
+    assert api(client, event)["stage"] is None
+    assert_every_record_current()
+
+
+def test_a_mechanism_lists_its_events_in_date_order_and_its_regions(client):
+    mechanism = Mechanism.objects.order_by("pk").first()
+    late = Event.objects.create(slug="test-late-event", title="晚的事件", date_year=2030)
+    early = Event.objects.create(slug="test-early-event", title="早的事件", date_year=1990)
+    late.mechanisms.add(mechanism)
+    mechanism.events.add(early)
+    slugs = [e["slug"] for e in api(client, mechanism)["events"]]
+    assert slugs.index("test-early-event") < slugs.index("test-late-event")
+    Region.objects.get(slug=api(client, mechanism)["regions"][0]["slug"]).save()  # a save that changes nothing
+    mechanism.regions.add(Region.objects.get(slug="cy"))
+    assert "cy" in [r["slug"] for r in api(client, mechanism)["regions"]]
+    assert_every_record_current()
+
+
+def test_findings_show_what_they_address_from_both_sides(client):
+    problem = Finding.objects.filter(kind="problem").order_by("pk").first()
+    recommendation = Finding.objects.filter(kind="recommendation").order_by("pk").last()
+    recommendation.addresses.add(problem)
+    assert problem.slug in [f["slug"] for f in api(client, recommendation)["addresses"]]
+    problem.title = "改过题目的问题"
+    problem.save()
+    assert "改过题目的问题" in names(api(client, recommendation)["addresses"], "title")
+    assert recommendation.slug in [f["slug"] for f in api(client, problem)["addressed_by"]]
+    problem.addressed_by.clear()
+    assert api(client, problem)["addressed_by"] == []
+    assert_every_record_current()
+
+
+def test_a_retitled_agreement_and_a_renamed_scheme_show_in_the_mechanisms_naming_them(client):
+    mechanism = Mechanism.objects.filter(established_by__isnull=False).order_by("pk").first()
+    agreement = mechanism.established_by
+    agreement.title = "依据文件（改名）"
+    agreement.save()
+    assert api(client, mechanism)["established_by"] == {"slug": agreement.slug, "title": "依据文件（改名）"}
+    part = Mechanism.objects.filter(parent__isnull=False).order_by("pk").first()
+    scheme = part.parent
+    scheme.name = "方案（改名）"
+    scheme.save()
+    assert api(client, part)["parent"] == {"slug": scheme.slug, "name": "方案（改名）"}
+    part.parent = None
+    part.save()
+    assert api(client, part)["parent"] is None
+    assert_every_record_current()
+
+
+def test_a_findings_paper_and_parent_follow_their_changes(client):
+    child = Finding.objects.filter(parent__isnull=False).order_by("pk").first()
+    parent = child.parent
+    parent.title = "上级条目（改名）"
+    parent.save()
+    assert api(client, child)["parent"] == {"slug": parent.slug, "title": "上级条目（改名）"}
+    paper = child.source
+    paper.title = paper.title + "（修订）"
+    paper.save()
+    assert "（修订）" in api(client, child)["source"]["citation"]
+    assert_every_record_current()

@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 
 from agreements.models import Agreement, AgreementAlias
 from api.models import AgreementLists
-from api.readmodel import refresh_agreement_lists
+from api.readmodel import refresh_lists
 from regions.models import Jurisdiction, Region
 from sources.models import Citation, Source
 
@@ -165,7 +165,7 @@ class Command(BaseCommand):
         Citation.objects.bulk_create(citations, batch_size=5000)
         # bulk_create sends no signals: store the API's lists as any bulk writer must (api/readmodel.py).
         started = time.perf_counter()
-        refresh_agreement_lists(agreement.pk for agreement in agreements)
+        refresh_lists(Agreement, [agreement.pk for agreement in agreements])
         self.stdout.write(f"stored the related lists of {total} agreements in {time.perf_counter() - started:.1f} s")
         if connection.vendor == "postgresql":
             # The planner should see the table sizes a real 10,000-agreement portal would have.
