@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import models
+from django.db import models, transaction
 from django.db.models import OuterRef, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from agreements.models import Agreement, AgreementAlias
 from findings.models import Finding
 from mechanisms.models import Mechanism
+from portal import batching
 from portal.dates import PartialDate
 from portal.jsonagg import json_list
 from regions.models import Jurisdiction, Region, Stage
@@ -308,10 +309,16 @@ def refresh_lists(model, ids: Iterable[int] | None = None) -> int:
     if not ids:
         return 0
     storage = SPECS[model].storage
-    stored = [storage(record_id=pk, lists=lists, shape=SHAPE) for pk, lists in computed_lists(model, ids).items()]
-    storage.objects.bulk_create(
-        stored, update_conflicts=True, unique_fields=["record"], update_fields=["lists", "shape"], batch_size=500
-    )
+    with transaction.atomic():
+        # Lock the records first: a concurrent writer refreshing the same record waits here until
+        # this transaction commits, then computes from what it committed. Computing first, it
+        # would store lists without this writer's change once both had committed.
+        list(model.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+        computed = computed_lists(model, ids)
+        stored = [storage(record_id=pk, lists=lists, shape=SHAPE) for pk, lists in computed.items()]
+        storage.objects.bulk_create(
+            stored, update_conflicts=True, unique_fields=["record"], update_fields=["lists", "shape"], batch_size=500
+        )
     return len(stored)
 
 
@@ -373,7 +380,11 @@ def _showing(sender, pk) -> dict[type[models.Model], set[int]]:
 
 def _refresh(affected: dict[type[models.Model], set[int]]) -> None:
     for model, ids in affected.items():
-        refresh_lists(model, ids)
+        batching.refresh(_refresh_lists_of[model], model, ids)
+
+
+# One function per kind of record, so a deferred batch collects all of a kind's ids under one key.
+_refresh_lists_of = {model: (lambda ids, model=model: refresh_lists(model, ids)) for model in SPECS}
 
 
 def _merge(*maps: dict[type[models.Model], set[int]]) -> dict[type[models.Model], set[int]]:

@@ -5,16 +5,19 @@ agreements, mechanisms, events and findings alike, must equal what the records s
 API must show the change.
 """
 
+import threading
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from agreements.models import Agreement, AgreementAlias
 from api.models import AgreementLists
 from api.readmodel import SHAPE, SPECS, computed_lists
 from findings.models import Finding
 from mechanisms.models import Mechanism
+from portal.batching import deferred_refreshes
 from regions.models import Jurisdiction, Region, Stage
 from sources.models import Citation, Source
 from timeline.models import Event
@@ -287,6 +290,16 @@ def test_a_row_in_an_older_layout_is_served_whole_and_rewritten_by_migrate(clien
     assert_every_record_current()
 
 
+def test_writes_in_a_deferred_batch_are_stored_once_at_its_end(agreement):
+    with deferred_refreshes():
+        AgreementAlias.objects.create(agreement=agreement, name="批量简称")
+        agreement.regions.add(Region.objects.get(slug="cy"))
+        assert "批量简称" not in AgreementLists.objects.get(record=agreement).lists["aliases"]
+    stored = AgreementLists.objects.get(record=agreement).lists
+    assert "批量简称" in stored["aliases"] and "cy" in [r["slug"] for r in stored["regions"]]
+    assert_every_record_current()
+
+
 def test_refresh_api_lists_repairs_missing_and_stale_rows(agreement, other):
     AgreementLists.objects.filter(record=agreement).delete()
     AgreementLists.objects.filter(record=other).update(lists={"aliases_list": []})
@@ -392,4 +405,62 @@ def test_a_findings_paper_and_parent_follow_their_changes(client):
     paper.title = paper.title + "（修订）"
     paper.save()
     assert "（修订）" in api(client, child)["source"]["citation"]
+    assert_every_record_current()
+
+
+# ---------------------------------------------------------------- concurrent writers
+
+
+def in_thread(work):
+    """Run ``work`` on its own database connection (its own transactions, committed for real)."""
+    from django.db import connection as thread_connection
+
+    failures = []
+
+    def run():
+        try:
+            work()
+        except BaseException as exc:  # reported to the test below
+            failures.append(exc)
+        finally:
+            thread_connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, failures
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL is the system of record")
+def test_two_writers_linking_the_same_agreement_at_once_both_show():
+    # Writer B computes the lists while writer A's link is not yet committed. Unless B waits for
+    # A, it stores lists without A's event after A commits, and the row stays stale.
+    agreement = Agreement.objects.order_by("pk").first()
+    first, second = Event.objects.order_by("pk")[:2]
+    assert not {first.pk, second.pk} & set(agreement.events.values_list("pk", flat=True))
+    a_linked, let_a_commit = threading.Event(), threading.Event()
+
+    def writer_a():
+        with transaction.atomic():
+            first.agreements.add(agreement)
+            a_linked.set()
+            let_a_commit.wait(10)
+
+    def writer_b():
+        a_linked.wait(10)
+        with transaction.atomic():
+            second.agreements.add(agreement)
+
+    a, a_failures = in_thread(writer_a)
+    a_linked.wait(10)
+    b, b_failures = in_thread(writer_b)
+    b.join(0.5)  # B reaches the refresh and, with the row lock, waits there for A
+    let_a_commit.set()
+    a.join(10), b.join(10)
+    try:
+        assert not a_failures and not b_failures, a_failures + b_failures
+        stored = AgreementLists.objects.get(record=agreement).lists["events"]
+        assert {first.slug, second.slug} <= {event["slug"] for event in stored}
+    finally:
+        cleanup, _ = in_thread(lambda: (first.agreements.remove(agreement), second.agreements.remove(agreement)))
+        cleanup.join(10)
     assert_every_record_current()
