@@ -106,8 +106,6 @@ class FindingRefSerializer(DocumentedModelSerializer):
 
 
 def _ref(obj, keys) -> dict:
-    if isinstance(obj, dict):  # gathered in the page query as JSON (api/aggregates.py)
-        return {key: obj[key] for key in keys}
     return {key: getattr(obj, key) for key in keys}
 
 
