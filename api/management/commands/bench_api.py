@@ -32,7 +32,6 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from agreements.models import Agreement, AgreementAlias
-from api.models import AgreementLists
 from api.readmodel import refresh_lists
 from regions.models import Jurisdiction, Region
 from sources.models import Citation, Source
@@ -218,9 +217,4 @@ class Command(BaseCommand):
         started = time.perf_counter()
         refresh_lists(Agreement, [agreement.pk for agreement in agreements])
         self.stdout.write(f"stored the related lists of {total} agreements in {time.perf_counter() - started:.1f} s")
-        if connection.vendor == "postgresql":
-            # The planner should see the table sizes a real 10,000-agreement portal would have.
-            with connection.cursor() as cursor:
-                for model in (Agreement, Agreement.regions.through, Agreement.signatories.through, AgreementAlias, Citation, AgreementLists):
-                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         return total
