@@ -33,6 +33,7 @@ SQLite
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -103,14 +104,34 @@ class Filters:
         return (" AND ".join(clauses) or "TRUE"), params
 
 
-class SearchBackend:
+class SearchBackend(ABC):
     vendor = ""
-    # How this vendor's query language writes a quoted word and the two boolean operators.
+
+    def search(self, plan: QueryPlan, filters: Filters | None = None, limit: int = RESULT_CAP) -> list[Hit]:
+        """Records having every query word (or, for a word, all its parts), best first.
+
+        No "any word" fallback: 「琥珀行动」 must not answer with every record about some 行动.
+        """
+        filters = filters or Filters()
+        if not plan:
+            return []
+        return self._search(plan, filters, limit, require_all=True)
+
+    @abstractmethod
+    def _search(self, plan, filters, limit, require_all) -> list[Hit]:
+        """The vendor's query: matching documents as hits, best first, at most ``limit``."""
+
+
+class QueryLanguageBackend(SearchBackend):
+    """A database with a full-text query language: the match expression is written once for all of them."""
+
+    # How this vendor's query language writes the two boolean operators and a quoted word (``term``).
     AND = OR = ""
 
     @staticmethod
+    @abstractmethod
     def term(word: str) -> str:
-        raise NotImplementedError
+        """``word`` quoted as one term of the vendor's query language."""
 
     @classmethod
     def match_query(cls, plan: QueryPlan, require_all: bool = True) -> str:
@@ -127,26 +148,13 @@ class SearchBackend:
             expression = f"({expression}){cls.OR}{cls.term(plan.exact)}"
         return expression
 
-    def search(self, plan: QueryPlan, filters: Filters | None = None, limit: int = RESULT_CAP) -> list[Hit]:
-        """Records having every query word (or, for a word, all its parts), best first.
-
-        No "any word" fallback: 「琥珀行动」 must not answer with every record about some 行动.
-        """
-        filters = filters or Filters()
-        if not plan:
-            return []
-        return self._search(plan, filters, limit, require_all=True)
-
-    def _search(self, plan, filters, limit, require_all) -> list[Hit]:
-        raise NotImplementedError
-
 
 def _pg_term(term: str) -> str:
     # Words contain only letters, digits and CJK characters (text._is_word); quoting is belt and braces.
     return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-class PostgresBackend(SearchBackend):
+class PostgresBackend(QueryLanguageBackend):
     vendor = "postgresql"
     AND, OR = " & ", " | "
     term = staticmethod(_pg_term)
@@ -199,7 +207,7 @@ def _fts_term(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-class SqliteBackend(SearchBackend):
+class SqliteBackend(QueryLanguageBackend):
     vendor = "sqlite"
     AND, OR = " AND ", " OR "
     term = staticmethod(_fts_term)
