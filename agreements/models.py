@@ -2,12 +2,12 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from portal.links import slug_url
+from records.links import slug_url
 
-from portal.dates import PartialDateModel
-from portal.querysets import RegionalRecordQuerySet
+from records.dates import PartialDateModel
+from records.querysets import RegionalRecordQuerySet
 from regions.models import Jurisdiction, Region, stage_for
-from sources.models import CitedRecord
+from records.models import CitedRecord
 
 
 class AgreementQuerySet(RegionalRecordQuerySet):

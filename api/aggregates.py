@@ -11,7 +11,7 @@ from functools import cached_property
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef
 
-from portal.jsonagg import json_list
+from records.jsonagg import json_list
 from regions.models import StageIndex
 from sources.models import Citation, Source
 

@@ -17,7 +17,7 @@ from drf_spectacular.drainage import set_override
 from agreements.models import Agreement
 from findings.models import Figure, Finding
 from mechanisms.models import Mechanism
-from portal.dates import MAX_YEAR, MIN_YEAR
+from records.dates import MAX_YEAR, MIN_YEAR
 from regions.models import Jurisdiction, Region, Stage
 from search.query import search_queryset
 from sources.models import Source

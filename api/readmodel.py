@@ -30,8 +30,8 @@ from agreements.models import Agreement, AgreementAlias
 from findings.models import Finding
 from mechanisms.models import Mechanism
 from portal import batching
-from portal.dates import PartialDate
-from portal.jsonagg import json_list
+from records.dates import PartialDate
+from records.jsonagg import json_list
 from regions.models import Jurisdiction, Region, Stage
 from sources.models import Citation, Source
 from timeline.models import Event

@@ -16,8 +16,8 @@ from rest_framework.fields import is_simple_callable
 from agreements.models import Agreement
 from findings.models import Figure, Finding
 from mechanisms.models import Mechanism
-from portal.dates import Precision
-from portal.links import slug_url
+from records.dates import Precision
+from records.links import slug_url
 from regions.models import Jurisdiction, Region, Stage
 from sources.models import Citation, Source
 from timeline.models import Event

@@ -21,7 +21,7 @@ from django.db import transaction
 
 from agreements.models import Agreement, AgreementAlias
 from portal.batching import deferred_refreshes
-from portal.dates import PartialDate, PartialDateError
+from records.dates import PartialDate, PartialDateError
 from sources.models import Citation, Reference, Source
 
 from .schema import CITATION_KEYS, EXTRA_KEYS, FILES, KIND_BY_KEY, KINDS, RecordKind

@@ -1,11 +1,12 @@
 """What each paper argues (problems, principles, recommendations…) and the figures it cites."""
 
 from django.db import models
-from portal.links import slug_url
+from records.links import slug_url
 
 from mechanisms.models import Mechanism
 from regions.models import Region
-from sources.models import CitedRecord, Source
+from records.models import CitedRecord
+from sources.models import Source
 
 
 class Finding(CitedRecord):

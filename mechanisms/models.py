@@ -1,13 +1,13 @@
 """Cooperation mechanisms: joint meetings, command, platforms, campaigns and grouped schemes."""
 
 from django.db import models
-from portal.links import slug_url
+from records.links import slug_url
 
 from agreements.models import Agreement
-from portal.dates import PartialDateModel
-from portal.querysets import RegionalRecordQuerySet
+from records.dates import PartialDateModel
+from records.querysets import RegionalRecordQuerySet
 from regions.models import Region
-from sources.models import CitedRecord
+from records.models import CitedRecord
 
 
 class MechanismQuerySet(RegionalRecordQuerySet):

@@ -2,10 +2,10 @@
 
 from django.db import models
 from django.db.models import Q
-from portal.links import slug_url
+from records.links import slug_url
 
-from portal.dates import PartialDate
-from sources.models import CitedRecord
+from records.dates import PartialDate
+from records.models import CitedRecord
 
 
 class Jurisdiction(CitedRecord):

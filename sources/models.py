@@ -3,7 +3,7 @@
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from portal.links import slug_url
+from records.links import slug_url
 
 
 def gbt7714(source) -> str:
@@ -126,15 +126,3 @@ class Citation(models.Model):
 
     def __str__(self):
         return f"{self.source.slug} {self.locator}: {self.quote[:30]}"
-
-
-class CitedRecord(models.Model):
-    """What every knowledge-base record shares: a stable slug, citations, and when it last changed."""
-
-    slug = models.SlugField(max_length=120, unique=True)
-    citations = GenericRelation(Citation)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
-
-    class Meta:
-        abstract = True

@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.dates import PartialDate, PartialDateError
+from records.dates import PartialDate, PartialDateError
 
 
 @pytest.mark.parametrize(

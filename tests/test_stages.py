@@ -3,7 +3,7 @@
 import pytest
 
 from agreements.models import Agreement
-from portal.dates import PartialDate
+from records.dates import PartialDate
 from regions.models import Region, Stage, stage_for
 
 pytestmark = pytest.mark.django_db

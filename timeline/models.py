@@ -1,14 +1,14 @@
 """Events: the dated happenings a researcher reads on the timeline."""
 
 from django.db import models
-from portal.links import slug_url
+from records.links import slug_url
 
 from agreements.models import Agreement
 from mechanisms.models import Mechanism
-from portal.dates import PartialDate, PartialDateModel
-from portal.querysets import RegionalRecordQuerySet
+from records.dates import PartialDate, PartialDateModel
+from records.querysets import RegionalRecordQuerySet
 from regions.models import Region, stage_for
-from sources.models import CitedRecord
+from records.models import CitedRecord
 
 
 class EventQuerySet(RegionalRecordQuerySet):

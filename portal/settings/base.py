@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "portal",
+    "records",
     "sources",
     "regions",
     "agreements",

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from portal.migration_operations import VendorRunSQL
+from records.migration_operations import VendorRunSQL
 from search.schema import (
     PG_INDEXES,
     PG_INDEXES_REVERSE,

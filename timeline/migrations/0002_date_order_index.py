@@ -4,7 +4,7 @@ import django.db.models.expressions
 import django.db.models.functions.comparison
 from django.db import migrations, models
 
-from portal.migration_operations import VendorAddIndex
+from records.migration_operations import VendorAddIndex
 
 
 class Migration(migrations.Migration):

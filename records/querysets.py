@@ -2,14 +2,15 @@
 
 from django.db.models import Q
 
-from portal.dates import PartialDateQuerySet
-from regions.models import Region, Stage
+from records.dates import PartialDateQuerySet
 
 
 class RegionalRecordQuerySet(PartialDateQuerySet):
-    def in_region(self, region: Region | str):
-        """Records of a region or of any region inside it."""
-        return self._linked_to(region__in=Region.objects.with_descendants(region))
+    def in_region(self, region):
+        """Records of a region (a Region or its slug) or of any region inside it."""
+        # The region model is reached through the relation, so this app need not import ``regions``.
+        regions = self.model._meta.get_field("regions").related_model
+        return self._linked_to(region__in=regions.objects.with_descendants(region))
 
     def in_jurisdiction(self, slug: str):
         """Records of any region the jurisdiction belongs to."""
@@ -23,7 +24,7 @@ class RegionalRecordQuerySet(PartialDateQuerySet):
         links = field.remote_field.through.objects.filter(**conditions)
         return self.filter(pk__in=links.values(f"{field.m2m_field_name()}_id"))
 
-    def in_stage(self, stage: Stage):
+    def in_stage(self, stage):
         """Records whose derived stage is this one: in the stage's region (or inside it) and within its years."""
         qs = self.in_region(stage.region_id and stage.region.slug)
         in_years = Q(date_year__isnull=False)
