@@ -2,15 +2,37 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from records.links import slug_url
+from django.db.models import OuterRef
 
 from records.dates import PartialDateModel
-from records.querysets import RegionalRecordQuerySet
-from regions.models import Jurisdiction, Region, stage_for
+from records.jsonagg import json_list
+from records.links import slug_url
 from records.models import CitedRecord
+from records.querysets import RegionalRecordQuerySet, refs
+from regions.models import Jurisdiction, Region, stage_for
 
 
 class AgreementQuerySet(RegionalRecordQuerySet):
+    def with_related(self):
+        """Everything an agreement's page or API record shows, in the page query (plus one read of sources and stages).
+
+        ``aliases_list``, ``regions_list``, ``signatories_list``, ``establishes_list``,
+        ``implements_list``, ``implemented_by_list``, ``events_list``, ``citations_list`` and
+        ``derived_stage``. Mechanisms and events are reached through their relations: those apps
+        build on this one.
+        """
+        pk = OuterRef("pk")
+        mechanism = Agreement._meta.get_field("establishes").related_model
+        event = Agreement._meta.get_field("events").related_model
+        return self.with_citations().with_stage().annotate(
+            aliases_list=json_list(AgreementAlias.objects.filter(agreement=pk).order_by("pk"), name="name"),
+            signatories_list=refs(Jurisdiction.objects.filter(agreements_signed=pk).order_by("pk"), "name"),
+            establishes_list=refs(mechanism.objects.filter(established_by=pk).order_by("pk"), "name"),
+            implements_list=refs(Agreement.objects.filter(implemented_by=pk).order_by("pk"), "title"),
+            implemented_by_list=refs(Agreement.objects.filter(implements=pk).order_by("pk"), "title"),
+            events_list=refs(event.objects.filter(agreements=pk).order_by_date(), "title"),
+        )
+
     def named(self, text: str):
         """The agreement a paper means by this title or alias, 《》 or not."""
         text = text.strip().strip("《》")

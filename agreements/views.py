@@ -10,7 +10,7 @@ class AgreementListView(ListView):
     context_object_name = "agreements"
 
     def get_queryset(self):
-        qs = Agreement.objects.prefetch_related("regions", "aliases").order_by_date()
+        qs = Agreement.objects.with_related().order_by_date()
         query = self.request.GET.get("q", "").strip()[:200]
         if query:
             # Ranked Chinese search (search/query.py): best match first instead of date order.
@@ -24,7 +24,6 @@ class AgreementListView(ListView):
 class AgreementDetailView(DetailView):
     template_name = "agreements/detail.html"
     context_object_name = "agreement"
-    queryset = Agreement.objects.prefetch_related(
-        "aliases", "signatories", "regions__stages", "regions__parent__stages", "implements", "implemented_by",
-        "establishes", "events", "citations__source", "citations__cites",
-    )
+
+    def get_queryset(self):
+        return Agreement.objects.with_related()

@@ -90,13 +90,10 @@ def _lines(rows: Iterable[list[str]]) -> str:
     return out.getvalue()
 
 
-def stream_csv(serializer_class, queryset, context: dict, prepare=list) -> Iterator[str]:
-    """The header, then the queryset's rows a chunk at a time; each chunk runs the queryset's prefetches once.
-
-    ``prepare`` finishes each chunk of records before it is serialised (the viewset's ``prepare``).
-    """
+def stream_csv(serializer_class, queryset, context: dict) -> Iterator[str]:
+    """The header, then the queryset's rows a chunk at a time; each chunk runs the queryset's prefetches once."""
     columns = csv_columns(serializer_class(context=context))
     yield BOM + _lines([[header for header, _ in columns]])
     for chunk in batched(queryset.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
-        data = serializer_class(prepare(list(chunk)), many=True, context=context).data
+        data = serializer_class(list(chunk), many=True, context=context).data
         yield _lines([[cell(row) for _, cell in columns] for row in data])

@@ -1,4 +1,4 @@
-"""The API's record shapes. Serializers only shape output: what to load is declared on the viewsets.
+"""The API's record shapes. Serializers only shape output: what to load is each queryset's ``with_related()``.
 
 Every record carries ``id``, ``slug``, ``url`` (its API URL), ``html_url`` (its page's permalink)
 and ``citations`` (issue 3). Related records appear as small ``{slug, name}`` references so that a
@@ -22,7 +22,6 @@ from regions.models import Jurisdiction, Region, Stage
 from sources.models import Citation, Source
 from timeline.models import Event
 
-from .aggregates import RequestLookups
 
 
 class DocumentedModelSerializer(serializers.ModelSerializer):
@@ -119,11 +118,6 @@ def absolute(context: dict, path: str) -> str:
     return context["origin"] + path
 
 
-def lookups(context: dict) -> RequestLookups:
-    """The request's shared lookups, created on first use so every field of a response shares them."""
-    return context.setdefault("lookups", RequestLookups())
-
-
 class Ref(serializers.Field):
     """A related record (or, with ``many``, a list of them) written as its reference serializer's fields."""
 
@@ -141,61 +135,79 @@ class Ref(serializers.Field):
         return _ref(value, self.keys)
 
 
-def _source(source) -> dict:
-    return {"id": source.pk, "slug": source.slug, "citation": source.citation}
+class Gathered(serializers.Field):
+    """A related list gathered in the page query by the queryset's ``with_related()``, written as it is.
 
+    ``shape`` is the serializer whose output it equals (the schema and the CSV columns read it).
+    Keys keep the order the database wrote them in (PostgreSQL's jsonb: shorter keys first), which
+    is the order the API has always written these lists in. ``drop`` names keys that the read
+    needed but the API does not show (a region's id, used to derive the stage); ``one`` writes a
+    list of at most one item as that item, or null.
+    """
 
-class Citations(serializers.Field):
-    """A record's citations: ``{source: {id, slug, citation}, locator, quote, cites}``."""
-
-    def __init__(self, **kwargs):
+    def __init__(self, shape, drop=(), one=False, **kwargs):
         kwargs["read_only"] = True
+        if one:
+            kwargs.setdefault("allow_null", True)
         super().__init__(**kwargs)
-        set_override(self, "field", CitationSerializer(many=True))
+        self.shape, self.drop, self.one = shape, frozenset(drop), one
+        set_override(self, "field", shape)
 
     def render(self, value, context):
-        if isinstance(value, list):  # gathered as JSON with source ids (api/aggregates.py)
-            sources = lookups(context).sources
-            return [
-                {
-                    "source": sources[c["source"]],
-                    "locator": c["locator"],
-                    "quote": c["quote"],
-                    "cites": sources[c["cites"]] if c["cites"] else None,
-                }
-                for c in value
-            ]
-        return [
-            {
-                "source": _source(c.source),
-                "locator": c.locator,
-                "quote": c.quote,
-                "cites": _source(c.cites) if c.cites_id else None,
-            }
-            for c in value.all()
-        ]
+        if self.drop:
+            value = [{key: item[key] for key in item if key not in self.drop} for item in value]
+        if self.one:
+            return value[0] if value else None
+        return value
 
     def to_representation(self, value):
         return self.render(value, self.context)
 
 
-class Stored(serializers.Field):
-    """A value stored already in the shape the API writes (api/readmodel.py): written as it is.
+CITATION_KEYS = ("source", "locator", "quote", "cites")
 
-    ``shape`` is the serializer (or field) whose output it equals; the schema shows that.
+
+class Citations(Gathered):
+    """A record's citations, ``{source: {id, slug, citation}, locator, quote, cites}`` (``with_citations()``).
+
+    ``field_order`` writes the keys in that order, as the region, jurisdiction, stage, figure and
+    source resources always have; the others keep the gathered order.
     """
 
-    def __init__(self, shape, **kwargs):
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
-        self.shape = shape
-        set_override(self, "field", shape)
+    def __init__(self, field_order=False, **kwargs):
+        kwargs.setdefault("source", "citations_list")
+        kwargs.setdefault("help_text", "出处：论文、章节与原文摘录。")
+        super().__init__(CitationSerializer(many=True), **kwargs)
+        self.field_order = field_order
 
     def render(self, value, context):
+        if self.field_order:
+            return [{key: c[key] for key in CITATION_KEYS} for c in value]
         return value
 
-    def to_representation(self, value):
-        return value
+
+class NameList(serializers.ListField):
+    """A list of names gathered as ``{name}`` objects in the page query."""
+
+    def __init__(self, **kwargs):
+        super().__init__(child=serializers.CharField(), read_only=True, **kwargs)
+
+    def to_representation(self, data):
+        return [item["name"] for item in data]
+
+
+class DerivedStage(serializers.Field):
+    """The stage derived by the queryset's ``with_stage()`` (never stored), as ``{name, slug}``, or null."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(read_only=True, allow_null=True, source="derived_stage")
+        kwargs.setdefault("help_text", "由区域与日期推得的发展阶段；推不出时为 null。")
+        super().__init__(**kwargs)
+        self.shape = StageRefSerializer(allow_null=True)  # for the schema and the CSV columns
+        set_override(self, "field", self.shape)
+
+    def to_representation(self, stage):
+        return {"name": stage.name, "slug": stage.slug}
 
 
 class ChoiceLabel(serializers.CharField):
@@ -324,7 +336,7 @@ class RecordSerializer(DocumentedModelSerializer):
 class CitedRecordSerializer(RecordSerializer):
     """The fields every cited record carries."""
 
-    citations = Citations(source="citations_list", help_text="出处：论文、章节与原文摘录。")
+    citations = Citations(field_order=True)
 
 
 class DatedRecordSerializer(CitedRecordSerializer):
@@ -346,44 +358,27 @@ class DatedRecordSerializer(CitedRecordSerializer):
 # ---------------------------------------------------------------- resources
 
 
-def stored_citations() -> Stored:
-    return Stored(CitationSerializer(many=True), source="stored_citations", help_text="出处：论文、章节与原文摘录。")
+def gathered(ref_serializer, name: str, help_text: str, **kwargs) -> Gathered:
+    return Gathered(ref_serializer(many=True), source=f"{name}_list", help_text=help_text, **kwargs)
 
 
-def stored_stage() -> Stored:
-    return Stored(
-        StageRefSerializer(allow_null=True), source="stored_stage", allow_null=True,
-        help_text="由区域与日期推得的发展阶段；推不出时为 null。",
-    )
-
-
-def stored_refs(ref_serializer, name: str, help_text: str) -> Stored:
-    return Stored(ref_serializer(many=True), source=f"stored_{name}", help_text=help_text)
-
-
-def stored_ref(ref_serializer, name: str, help_text: str) -> Stored:
-    return Stored(ref_serializer(allow_null=True), source=f"stored_{name}", allow_null=True, help_text=help_text)
-
-
-# The related lists of agreements, mechanisms, events and findings are stored per record in the
-# shape written here (api/readmodel.py); the other resources gather theirs per page.
+def gathered_regions(help_text: str = "所属协作区域。") -> Gathered:
+    # Gathered with ids, which derive the stage; the API shows a region as {name, slug}.
+    return gathered(RegionRefSerializer, "regions", help_text, drop=("id",))
 
 
 class AgreementSerializer(DatedRecordSerializer):
-    aliases = Stored(
-        serializers.ListField(child=serializers.CharField()), source="stored_aliases",
-        help_text="论文中的其他称呼，含简称（如「框架协议」）。",
-    )
+    aliases = NameList(source="aliases_list", help_text="论文中的其他称呼，含简称（如「框架协议」）。")
     kind_display = ChoiceLabel(Agreement._meta.get_field("kind"), help_text="文件类型的中文名。")
     display_title = serializers.CharField(read_only=True, help_text="带书名号的标题；无正式标题时用〔〕。")
-    regions = stored_refs(RegionRefSerializer, "regions", "所属协作区域。")
-    signatories = stored_refs(JurisdictionRefSerializer, "signatories", "签署/印发文件的辖区。")
-    stage = stored_stage()
-    establishes = stored_refs(MechanismRefSerializer, "establishes", "依据本文件建立的机制。")
-    implements = stored_refs(AgreementRefSerializer, "implements", "本文件贯彻落实的文件。")
-    implemented_by = stored_refs(AgreementRefSerializer, "implemented_by", "贯彻落实本文件的文件。")
-    events = stored_refs(EventRefSerializer, "events", "相关大事记。")
-    citations = stored_citations()
+    regions = gathered_regions()
+    signatories = gathered(JurisdictionRefSerializer, "signatories", "签署/印发文件的辖区。")
+    stage = DerivedStage()
+    establishes = gathered(MechanismRefSerializer, "establishes", "依据本文件建立的机制。")
+    implements = gathered(AgreementRefSerializer, "implements", "本文件贯彻落实的文件。")
+    implemented_by = gathered(AgreementRefSerializer, "implemented_by", "贯彻落实本文件的文件。")
+    events = gathered(EventRefSerializer, "events", "相关大事记。")
+    citations = Citations()
 
     class Meta:
         model = Agreement
@@ -397,12 +392,15 @@ class AgreementSerializer(DatedRecordSerializer):
 class MechanismSerializer(DatedRecordSerializer):
     aliases = serializers.ListField(child=serializers.CharField(), read_only=True, help_text="其他称呼。")
     category_display = ChoiceLabel(Mechanism._meta.get_field("category"), help_text="类别的中文名。")
-    regions = stored_refs(RegionRefSerializer, "regions", "所属协作区域。")
-    established_by = stored_ref(AgreementRefSerializer, "established_by", "依据文件；没有则为 null。")
-    parent = stored_ref(MechanismRefSerializer, "parent", "所属成组方案（如「八个一体化」）；没有则为 null。")
-    parts = stored_refs(MechanismRefSerializer, "parts", "成组方案的组成部分，按序号。")
-    events = stored_refs(EventRefSerializer, "events", "相关大事记。")
-    citations = stored_citations()
+    regions = gathered_regions()
+    established_by = Ref(AgreementRefSerializer, help_text="依据文件；没有则为 null。")
+    parent = Gathered(
+        MechanismRefSerializer(allow_null=True), source="parent_list", one=True,
+        help_text="所属成组方案（如「八个一体化」）；没有则为 null。",
+    )
+    parts = gathered(MechanismRefSerializer, "parts", "成组方案的组成部分，按序号。")
+    events = gathered(EventRefSerializer, "events", "相关大事记。")
+    citations = Citations()
 
     class Meta:
         model = Mechanism
@@ -416,11 +414,11 @@ class MechanismSerializer(DatedRecordSerializer):
 class EventSerializer(DatedRecordSerializer):
     date_display = serializers.CharField(read_only=True, help_text="中文日期，跨时段的事件写作「2019年5月至2020年10月」。")
     end_date = EdtfDateField(help_text="跨时段事件的结束日期（EDTF level 0）；没有则为 null。")
-    regions = stored_refs(RegionRefSerializer, "regions", "所属协作区域。")
-    stage = stored_stage()
-    agreements = stored_refs(AgreementRefSerializer, "agreements", "事件涉及的文件。")
-    mechanisms = stored_refs(MechanismRefSerializer, "mechanisms", "事件涉及的机制。")
-    citations = stored_citations()
+    regions = gathered_regions()
+    stage = DerivedStage()
+    agreements = gathered(AgreementRefSerializer, "agreements", "事件涉及的文件。")
+    mechanisms = gathered(MechanismRefSerializer, "mechanisms", "事件涉及的机制。")
+    citations = Citations()
 
     class Meta:
         model = Event
@@ -481,13 +479,13 @@ class StageSerializer(CitedRecordSerializer):
 
 
 class FindingSerializer(CitedRecordSerializer):
-    source = Stored(SourceRefSerializer(), source="stored_source", help_text="提出该论点的论文。")
+    source = Ref(SourceRefSerializer, allow_null=False, help_text="提出该论点的论文。")
     kind_display = ChoiceLabel(Finding._meta.get_field("kind"), help_text="论点类型的中文名。")
-    parent = stored_ref(FindingRefSerializer, "parent", "所属上级条目；没有则为 null。")
-    regions = stored_refs(RegionRefSerializer, "regions", "涉及的协作区域。")
-    addresses = stored_refs(FindingRefSerializer, "addresses", "对策建议所回应的问题。")
-    addressed_by = stored_refs(FindingRefSerializer, "addressed_by", "回应本问题的对策建议。")
-    citations = stored_citations()
+    parent = Ref(FindingRefSerializer, help_text="所属上级条目；没有则为 null。")
+    regions = gathered(RegionRefSerializer, "regions", "涉及的协作区域。")
+    addresses = gathered(FindingRefSerializer, "addresses", "对策建议所回应的问题。")
+    addressed_by = gathered(FindingRefSerializer, "addressed_by", "回应本问题的对策建议。")
+    citations = Citations()
 
     class Meta:
         model = Finding

@@ -1,12 +1,11 @@
 """Read-only endpoints under /api/v1/: one viewset per resource, plus the root, stats and export.
 
-Each viewset declares what a page of its records needs loaded (``queryset``), how it may be
-filtered (``filterset_class``) and how a record is shaped (``serializer_class``); the shared base
-adds slug-or-id lookup, CSV streaming and JSON errors.
+Each viewset names its records (``queryset``), whose ``with_related()`` loads what a record shows
+(the same read the pages make), how they may be filtered (``filterset_class``) and how a record is
+shaped (``serializer_class``); the shared base adds slug-or-id lookup, CSV streaming and JSON errors.
 """
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.http import Http404, StreamingHttpResponse
 from django.urls import Resolver404, resolve
 from drf_spectacular.types import OpenApiTypes
@@ -26,14 +25,12 @@ from dataset.services import dataset_export
 from findings.models import Figure, Finding
 from mechanisms.models import Mechanism
 from regions.models import Jurisdiction, Region, Stage
-from sources.models import Reference, Source
+from sources.models import Source
 from timeline.models import Event
 
 from . import filters, serializers
-from .aggregates import citations_of
 from .exceptions import api_exception_handler
 from .pagination import PortalPagination
-from .readmodel import attach_lists
 from .renderers import CSVRenderer, stream_csv
 from .stats import stats_matrix
 
@@ -114,22 +111,14 @@ class RecordViewSet(PortalAPIView, viewsets.ReadOnlyModelViewSet):
         return renderers
 
     def page_queryset(self):
-        """What a page of this resource loads; built once per process (it never changes) and cloned per request."""
-        return self.queryset
+        """What a page of this resource reads; built once per process (it never changes) and cloned per request."""
+        return self.queryset.model.objects.with_related()
 
     def get_queryset(self):
         cls = type(self)
         if "_page_queryset" not in cls.__dict__:
             cls._page_queryset = self.page_queryset()
         return cls._page_queryset.all()
-
-    def prepare(self, records: list) -> list:
-        """Finish a page of records read by ``page_queryset`` before serialising (in place; no queries by default)."""
-        return records
-
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        return None if page is None else self.prepare(list(page))
 
     def get_object(self):
         # The list filters do not apply to a detail: the record is named by its URL alone.
@@ -142,13 +131,13 @@ class RecordViewSet(PortalAPIView, viewsets.ReadOnlyModelViewSet):
             noun = queryset.model._meta.verbose_name
             raise NotFound(f"没有 slug 或 id 为「{value}」的{noun}。")
         self.check_object_permissions(self.request, found[0])
-        return self.prepare(found)[0]
+        return found[0]
 
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == CSVRenderer.format:
             queryset = self.filter_queryset(self.get_queryset())
             response = StreamingHttpResponse(
-                stream_csv(self.get_serializer_class(), queryset, self.get_serializer_context(), prepare=self.prepare),
+                stream_csv(self.get_serializer_class(), queryset, self.get_serializer_context()),
                 content_type="text/csv; charset=utf-8",
             )
             response["Content-Disposition"] = f'attachment; filename="{self.resource}.csv"'
@@ -189,52 +178,41 @@ def documented(resource_name: str):
     return decorate
 
 
-class StoredListsMixin:
-    """For resources whose related lists are stored per record (api/readmodel.py): a page is one plain join."""
-
-    def prepare(self, records):
-        return attach_lists(records)
-
-
-def with_citations(queryset):
-    return queryset.annotate(citations_list=citations_of(queryset.model))
-
-
-# What a page of each resource loads. Related lists are stored (agreements, mechanisms, events,
-# findings) or prefetched (the small tables); a single related record is joined.
+# Each resource reads its records through their queryset's ``with_related()``, the read the pages
+# make too; dated records come in date order.
 
 
 @documented("协议与文件")
-class AgreementViewSet(StoredListsMixin, RecordViewSet):
+class AgreementViewSet(RecordViewSet):
     resource = "agreements"
     queryset = Agreement.objects.all()
     serializer_class = serializers.AgreementSerializer
     filterset_class = filters.AgreementFilterSet
 
     def page_queryset(self):
-        return Agreement.objects.order_by_date().select_related("stored_lists")
+        return Agreement.objects.with_related().order_by_date()
 
 
 @documented("协作机制")
-class MechanismViewSet(StoredListsMixin, RecordViewSet):
+class MechanismViewSet(RecordViewSet):
     resource = "mechanisms"
     queryset = Mechanism.objects.all()
     serializer_class = serializers.MechanismSerializer
     filterset_class = filters.MechanismFilterSet
 
     def page_queryset(self):
-        return Mechanism.objects.order_by_date().select_related("stored_lists")
+        return Mechanism.objects.with_related().order_by_date()
 
 
 @documented("大事记")
-class EventViewSet(StoredListsMixin, RecordViewSet):
+class EventViewSet(RecordViewSet):
     resource = "events"
     queryset = Event.objects.all()
     serializer_class = serializers.EventSerializer
     filterset_class = filters.EventFilterSet
 
     def page_queryset(self):
-        return Event.objects.order_by_date().select_related("stored_lists")
+        return Event.objects.with_related().order_by_date()
 
 
 @documented("协作区域")
@@ -244,9 +222,6 @@ class RegionViewSet(RecordViewSet):
     serializer_class = serializers.RegionSerializer
     filterset_class = filters.RegionFilterSet
 
-    def page_queryset(self):
-        return with_citations(Region.objects.select_related("parent").prefetch_related("children", "members", "stages"))
-
 
 @documented("辖区")
 class JurisdictionViewSet(RecordViewSet):
@@ -254,9 +229,6 @@ class JurisdictionViewSet(RecordViewSet):
     queryset = Jurisdiction.objects.all()
     serializer_class = serializers.JurisdictionSerializer
     filterset_class = filters.JurisdictionFilterSet
-
-    def page_queryset(self):
-        return with_citations(Jurisdiction.objects.select_related("parent").prefetch_related("regions"))
 
 
 @documented("发展阶段")
@@ -266,19 +238,13 @@ class StageViewSet(RecordViewSet):
     serializer_class = serializers.StageSerializer
     filterset_class = filters.StageFilterSet
 
-    def page_queryset(self):
-        return with_citations(Stage.objects.select_related("region"))
-
 
 @documented("论点")
-class FindingViewSet(StoredListsMixin, RecordViewSet):
+class FindingViewSet(RecordViewSet):
     resource = "findings"
     queryset = Finding.objects.all()
     serializer_class = serializers.FindingSerializer
     filterset_class = filters.FindingFilterSet
-
-    def page_queryset(self):
-        return Finding.objects.select_related("stored_lists")
 
 
 @documented("数据")
@@ -288,9 +254,6 @@ class FigureViewSet(RecordViewSet):
     serializer_class = serializers.FigureSerializer
     filterset_class = filters.FigureFilterSet
 
-    def page_queryset(self):
-        return with_citations(Figure.objects.select_related("region", "mechanism"))
-
 
 @documented("文献")
 class SourceViewSet(RecordViewSet):
@@ -298,14 +261,6 @@ class SourceViewSet(RecordViewSet):
     queryset = Source.objects.all()
     serializer_class = serializers.SourceSerializer
     filterset_class = filters.SourceFilterSet
-
-    def page_queryset(self):
-        return with_citations(
-            Source.objects.prefetch_related(
-                Prefetch("reference_entries", queryset=Reference.objects.select_related("cited")),
-                Prefetch("cited_entries", queryset=Reference.objects.select_related("citing")),
-            )
-        )
 
 
 RESOURCES = [

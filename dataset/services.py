@@ -20,7 +20,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from agreements.models import Agreement, AgreementAlias
-from portal.batching import deferred_refreshes
 from records.dates import PartialDate, PartialDateError
 from sources.models import Citation, Reference, Source
 
@@ -137,11 +136,8 @@ def dataset_load(*, entries: list[Entry], sources_dir: Path | None = None) -> Lo
     by_kind: dict[str, list[Entry]] = {kind.key: [] for kind in KINDS}
     for entry in entries:
         by_kind[entry.kind.key].append(entry)
-    # A record is written several times (columns, links, aliases, citations): derived data is
-    # refreshed once per record at the end, inside this transaction.
-    with deferred_refreshes():
-        for kind in KINDS:
-            _load_kind(kind, by_kind[kind.key], report)
+    for kind in KINDS:
+        _load_kind(kind, by_kind[kind.key], report)
     return report
 
 

@@ -1,12 +1,37 @@
 """What each paper argues (problems, principles, recommendations…) and the figures it cites."""
 
 from django.db import models
-from records.links import slug_url
+from django.db.models import OuterRef
 
 from mechanisms.models import Mechanism
-from regions.models import Region
+from records.jsonagg import json_list
+from records.links import slug_url
 from records.models import CitedRecord
+from records.querysets import CitedRecordQuerySet, refs
+from regions.models import Region
 from sources.models import Source
+
+
+class FindingQuerySet(CitedRecordQuerySet):
+    def with_related(self):
+        """Everything a finding's page or API record shows: its paper and parent joined, ``regions_list``,
+        ``addresses_list``, ``addressed_by_list`` and ``citations_list``."""
+        pk = OuterRef("pk")
+        return (
+            self.with_citations()
+            .select_related("source", "parent")
+            .annotate(
+                regions_list=json_list(Region.objects.filter(findings=pk).order_by("pk"), slug="slug", name="name"),
+                addresses_list=refs(Finding.objects.filter(addressed_by=pk).order_by("pk"), "title"),
+                addressed_by_list=refs(Finding.objects.filter(addresses=pk).order_by("pk"), "title"),
+            )
+        )
+
+
+class FigureQuerySet(CitedRecordQuerySet):
+    def with_related(self):
+        """A figure with its citations, and the region and mechanism it counts joined."""
+        return self.with_citations().select_related("region", "mechanism")
 
 
 class Finding(CitedRecord):
@@ -38,6 +63,8 @@ class Finding(CitedRecord):
         "self", symmetrical=False, related_name="addressed_by", blank=True, verbose_name="回应的问题"
     )
 
+    objects = FindingQuerySet.as_manager()
+
     class Meta:
         ordering = ["source", "kind", "order", "pk"]
         verbose_name = verbose_name_plural = "论点"
@@ -66,6 +93,8 @@ class Figure(CitedRecord):
     mechanism = models.ForeignKey(
         Mechanism, on_delete=models.SET_NULL, null=True, blank=True, related_name="figures", verbose_name="相关机制"
     )
+
+    objects = FigureQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]

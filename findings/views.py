@@ -17,12 +17,14 @@ class FindingListView(TemplateView):
 class FindingDetailView(DetailView):
     template_name = "findings/finding.html"
     context_object_name = "finding"
-    queryset = Finding.objects.select_related("source", "parent").prefetch_related(
-        "children", "addresses", "addressed_by", "regions", "citations__source"
-    )
+
+    def get_queryset(self):
+        return Finding.objects.with_related().prefetch_related("children")
 
 
 class FigureDetailView(DetailView):
     template_name = "findings/figure.html"
     context_object_name = "figure"
-    queryset = Figure.objects.select_related("region", "mechanism").prefetch_related("citations__source")
+
+    def get_queryset(self):
+        return Figure.objects.with_related()

@@ -1,16 +1,34 @@
 """Cooperation mechanisms: joint meetings, command, platforms, campaigns and grouped schemes."""
 
 from django.db import models
-from records.links import slug_url
+from django.db.models import OuterRef
 
 from agreements.models import Agreement
 from records.dates import PartialDateModel
-from records.querysets import RegionalRecordQuerySet
-from regions.models import Region
+from records.links import slug_url
 from records.models import CitedRecord
+from records.querysets import RegionalRecordQuerySet, refs
+from regions.models import Region
 
 
 class MechanismQuerySet(RegionalRecordQuerySet):
+    def with_related(self):
+        """Everything a mechanism's page or API record shows: ``regions_list``, ``parent_list`` (its scheme),
+        ``parts_list`` (in order), ``events_list``, ``citations_list``, and its agreement joined."""
+        pk = OuterRef("pk")
+        event = Mechanism._meta.get_field("events").related_model
+        return (
+            self.with_citations()
+            .with_regions()
+            .select_related("established_by")
+            .annotate(
+                # As a list (of at most one): the API writes the scheme in the gathered {name, slug} shape.
+                parent_list=refs(Mechanism.objects.filter(parts=pk), "name"),
+                parts_list=refs(Mechanism.objects.filter(parent=pk).order_by("order", "pk"), "name"),
+                events_list=refs(event.objects.filter(mechanisms=pk).order_by_date(), "title"),
+            )
+        )
+
     def schemes(self):
         """Grouped schemes: mechanisms that have parts, such as 「八个一体化」 and 「五融」."""
         return self.filter(parts__isnull=False).distinct()

@@ -1,20 +1,122 @@
-"""Reads shared by the dated, regional records (agreements, mechanisms, events)."""
+"""Reads shared by every cited record, and by the dated, regional ones (agreements, mechanisms, events).
 
-from django.db.models import Q
+This is the one read path: a page and an API response of a kind of record call the same queryset
+methods (``with_related()`` on each app's queryset, built from these), so what a record shows is
+decided in one place. Related lists are gathered in the page query as JSON arrays
+(``records.jsonagg``); what needs a small whole table (the cited sources, the stage index) is
+finished in Python once per fetch, the way ``prefetch_related`` finishes its records.
+
+The models of other apps are reached through relations (``_meta.get_field(...).related_model``),
+never imported: this app sits below every other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import batched
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import OuterRef, Q
+from django.db.models.query import ModelIterable
 
 from records.dates import PartialDateQuerySet
+from records.jsonagg import json_list
+
+# finish(records, memo): completes a batch of fetched records in place; ``memo`` is shared by the
+# batches of one fetch, so a table loaded for the first batch is not loaded again.
+Finisher = Callable[[list, dict], None]
+
+# Records finished together in one go when a fetch is streamed (CSV): one lookup query per batch at most.
+FINISH_BATCH = 1000
 
 
-class RegionalRecordQuerySet(PartialDateQuerySet):
+class FinishingIterable(ModelIterable):
+    def __iter__(self):
+        finishers = self.queryset._finishers
+        if not finishers:
+            yield from super().__iter__()
+            return
+        memo: dict = {}
+        for batch in batched(super().__iter__(), FINISH_BATCH):
+            records = list(batch)
+            for finish in finishers:
+                finish(records, memo)
+            yield from records
+
+
+class CitedRecordQuerySet(models.QuerySet):
+    """Reads every cited record shares: its citations, with their sources, in the page query."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._iterable_class = FinishingIterable
+        self._finishers: tuple[Finisher, ...] = ()
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._finishers = self._finishers
+        return clone
+
+    def finished_with(self, finish: Finisher):
+        """A copy whose fetched records are completed by ``finish`` (see ``Finisher``), once per fetch."""
+        clone = self._chain()
+        if finish not in clone._finishers:
+            clone._finishers = (*clone._finishers, finish)
+        return clone
+
+    def with_citations(self):
+        """``citations_list``: the record's citations as ``{source, locator, quote, cites}``, sources as ``{id, slug, citation}``.
+
+        Gathered with source ids, which are resolved from one read of the (small) sources table per
+        fetch: a page repeats the same few sources in every record, and carrying their text in
+        every row cost more than that one query (measured).
+        """
+        citation = self.model._meta.get_field("citations").related_model
+        content_type = ContentType.objects.get_for_model(self.model)
+        gathered = json_list(
+            citation.objects.filter(content_type=content_type, object_id=OuterRef("pk")).order_by("order", "pk"),
+            source="source_id",
+            cites="cites_id",
+            locator="locator",
+            quote="quote",
+        )
+        return self.annotate(citations_list=gathered).finished_with(_resolve_cited_sources)
+
+
+def _resolve_cited_sources(records: list, memo: dict) -> None:
+    if not records:
+        return
+    if "sources" not in memo:
+        source = records[0]._meta.get_field("citations").related_model._meta.get_field("source").related_model
+        memo["sources"] = {
+            pk: {"id": pk, "slug": slug, "citation": citation}
+            for pk, slug, citation in source.objects.values_list("id", "slug", "citation")
+        }
+    sources = memo["sources"]
+    for record in records:
+        # In place, so each citation keeps the key order the database wrote (see api.serializers.Gathered).
+        for c in record.citations_list:
+            c["source"] = sources[c["source"]]
+            c["cites"] = sources[c["cites"]] if c["cites"] else None
+
+
+def refs(queryset, label: str):
+    """A JSON list of small ``{slug, <label>}`` references to the queryset's records, in its order."""
+    return json_list(queryset, slug="slug", **{label: label})
+
+
+class RegionalRecordQuerySet(CitedRecordQuerySet, PartialDateQuerySet):
     def in_region(self, region):
         """Records of a region (a Region or its slug) or of any region inside it."""
-        # The region model is reached through the relation, so this app need not import ``regions``.
-        regions = self.model._meta.get_field("regions").related_model
-        return self._linked_to(region__in=regions.objects.with_descendants(region))
+        return self._linked_to(region__in=self._region_model().objects.with_descendants(region))
 
     def in_jurisdiction(self, slug: str):
         """Records of any region the jurisdiction belongs to."""
         return self._linked_to(region__members__slug=slug)
+
+    def _region_model(self):
+        return self.model._meta.get_field("regions").related_model
 
     def _linked_to(self, **conditions):
         # A subquery, not a join: a record in two matching regions must not appear twice. It reads
@@ -36,3 +138,28 @@ class RegionalRecordQuerySet(PartialDateQuerySet):
         if stage.start_year is None and stage.end_year is not None:
             condition |= Q(date_before__isnull=False, date_before__lte=stage.end_year + 1)
         return qs.filter(condition)
+
+    def with_regions(self):
+        """``regions_list``: the record's regions as ``{id, slug, name}``, in link order."""
+        region = self._region_model()
+        related = self.model._meta.get_field("regions").related_query_name()
+        return self.annotate(
+            regions_list=json_list(region.objects.filter(**{related: OuterRef("pk")}).order_by("pk"), id="id", slug="slug", name="name")
+        )
+
+    def with_stage(self):
+        """``derived_stage``: the stage the record falls in, from its regions and date (paper 1, 一), or None.
+
+        Derived, never stored: one read of the stage index per fetch.
+        """
+        return self.with_regions().finished_with(_derive_stages)
+
+
+def _derive_stages(records: list, memo: dict) -> None:
+    if not records:
+        return
+    if "stages" not in memo:
+        memo["stages"] = records[0]._meta.get_field("regions").related_model.objects.stage_index()
+    index = memo["stages"]
+    for record in records:
+        record.derived_stage = index.stage_for([region["id"] for region in record.regions_list], record.date)

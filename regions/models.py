@@ -2,10 +2,17 @@
 
 from django.db import models
 from django.db.models import Q
-from records.links import slug_url
 
 from records.dates import PartialDate
+from records.links import slug_url
 from records.models import CitedRecord
+from records.querysets import CitedRecordQuerySet
+
+
+class JurisdictionQuerySet(CitedRecordQuerySet):
+    def with_related(self):
+        """A jurisdiction with its citations, its parent joined and its regions prefetched."""
+        return self.with_citations().select_related("parent").prefetch_related("regions")
 
 
 class Jurisdiction(CitedRecord):
@@ -26,6 +33,8 @@ class Jurisdiction(CitedRecord):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name="上级"
     )
 
+    objects = JurisdictionQuerySet.as_manager()
+
     class Meta:
         ordering = ["pk"]
         verbose_name = verbose_name_plural = "辖区"
@@ -37,7 +46,15 @@ class Jurisdiction(CitedRecord):
         return slug_url("regions:jurisdiction", self.slug)
 
 
-class RegionQuerySet(models.QuerySet):
+class RegionQuerySet(CitedRecordQuerySet):
+    def with_related(self):
+        """A region with its citations, its parent joined, and its sub-regions, members and stages prefetched."""
+        return self.with_citations().select_related("parent").prefetch_related("children", "members", "stages")
+
+    def stage_index(self) -> "StageIndex":
+        """Every region's stages and parent: what deriving any record's stage needs, in one query."""
+        return StageIndex.load()
+
     def with_descendants(self, region: "Region | str") -> list[int]:
         """Ids of a region and every region inside it: a filter on 京津冀 includes 通武廊 (a region includes its sub-regions)."""
         slug = region.slug if isinstance(region, Region) else region
@@ -99,6 +116,12 @@ class Region(CitedRecord):
         return chain
 
 
+class StageQuerySet(CitedRecordQuerySet):
+    def with_related(self):
+        """A stage with its citations and its region joined."""
+        return self.with_citations().select_related("region")
+
+
 class Stage(CitedRecord):
     """A development stage of a region; paper 1 gives 京津冀's three stages and the period before them."""
 
@@ -110,6 +133,7 @@ class Stage(CitedRecord):
     order = models.PositiveSmallIntegerField("顺序", default=0)
     summary = models.TextField("概述", blank=True)
 
+    objects = StageQuerySet.as_manager()
 
     class Meta:
         ordering = ["region", "order", "pk"]

@@ -12,23 +12,25 @@ class RegionListView(ListView):
 class RegionDetailView(DetailView):
     template_name = "regions/detail.html"
     context_object_name = "region"
-    queryset = Region.objects.select_related("parent").prefetch_related(
-        "members", "children", "stages", "agreements", "mechanisms", "figures", "citations__source"
-    )
+
+    def get_queryset(self):
+        return Region.objects.with_related().prefetch_related("agreements", "mechanisms", "figures")
 
 
 class JurisdictionDetailView(DetailView):
     template_name = "regions/jurisdiction.html"
     context_object_name = "jurisdiction"
-    queryset = Jurisdiction.objects.select_related("parent").prefetch_related(
-        "regions", "children", "agreements_signed", "citations__source"
-    )
+
+    def get_queryset(self):
+        return Jurisdiction.objects.with_related().prefetch_related("children", "agreements_signed")
 
 
 class StageDetailView(DetailView):
     template_name = "regions/stage.html"
     context_object_name = "stage"
-    queryset = Stage.objects.select_related("region").prefetch_related("citations__source")
+
+    def get_queryset(self):
+        return Stage.objects.with_related()
 
     def get_context_data(self, **kwargs):
         from agreements.models import Agreement
@@ -36,7 +38,7 @@ class StageDetailView(DetailView):
 
         stage = self.object
         return super().get_context_data(
-            agreements=Agreement.objects.in_stage(stage).order_by_date(),
-            events=Event.objects.in_stage(stage).order_by_date(),
+            agreements=Agreement.objects.with_related().in_stage(stage).order_by_date(),
+            events=Event.objects.with_related().in_stage(stage).order_by_date(),
             **kwargs,
         )

@@ -3,7 +3,9 @@
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+
 from records.links import slug_url
+from records.querysets import CitedRecordQuerySet
 
 
 def gbt7714(source) -> str:
@@ -27,9 +29,16 @@ def gbt7714(source) -> str:
     return "".join(parts).strip()
 
 
-class SourceQuerySet(models.QuerySet):
+class SourceQuerySet(CitedRecordQuerySet):
     def papers(self):
         return self.filter(kind=Source.Kind.PAPER)
+
+    def with_related(self):
+        """A source with its citations (a reference-list entry is quoted from its paper) and both sides of its reference lists."""
+        return self.with_citations().prefetch_related(
+            models.Prefetch("reference_entries", queryset=Reference.objects.select_related("cited")),
+            models.Prefetch("cited_entries", queryset=Reference.objects.select_related("citing")),
+        )
 
 
 class Source(models.Model):

@@ -12,4 +12,6 @@ class SourceListView(ListView):
 class SourceDetailView(DetailView):
     template_name = "sources/detail.html"
     context_object_name = "source"
-    queryset = Source.objects.prefetch_related("reference_entries__cited", "cited_entries__citing")
+
+    def get_queryset(self):
+        return Source.objects.with_related()

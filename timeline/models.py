@@ -1,18 +1,26 @@
 """Events: the dated happenings a researcher reads on the timeline."""
 
 from django.db import models
-from records.links import slug_url
+from django.db.models import OuterRef
 
 from agreements.models import Agreement
 from mechanisms.models import Mechanism
 from records.dates import PartialDate, PartialDateModel
-from records.querysets import RegionalRecordQuerySet
-from regions.models import Region, stage_for
+from records.links import slug_url
 from records.models import CitedRecord
+from records.querysets import RegionalRecordQuerySet, refs
+from regions.models import Region, stage_for
 
 
 class EventQuerySet(RegionalRecordQuerySet):
-    pass
+    def with_related(self):
+        """Everything an event's page or API record shows: ``regions_list``, ``agreements_list``,
+        ``mechanisms_list``, ``citations_list`` and ``derived_stage``."""
+        pk = OuterRef("pk")
+        return self.with_citations().with_stage().annotate(
+            agreements_list=refs(Agreement.objects.filter(events=pk).order_by("pk"), "title"),
+            mechanisms_list=refs(Mechanism.objects.filter(events=pk).order_by("pk"), "name"),
+        )
 
 
 class Event(PartialDateModel, CitedRecord):

@@ -13,7 +13,7 @@ class TimelineView(TemplateView):
     template_name = "timeline/index.html"
 
     def get_context_data(self, **kwargs):
-        events = list(Event.objects.prefetch_related("regions", "agreements").order_by_date())
+        events = list(Event.objects.with_related().order_by_date())
         years = [(key, list(group)) for key, group in groupby(events, key=lambda e: e.date.latest_year)]
         stages = Stage.objects.select_related("region").order_by("region", "order")
         return super().get_context_data(years=years, stages=stages, **kwargs)
@@ -22,6 +22,6 @@ class TimelineView(TemplateView):
 class EventDetailView(DetailView):
     template_name = "timeline/event.html"
     context_object_name = "event"
-    queryset = Event.objects.prefetch_related(
-        "regions__stages", "regions__parent__stages", "agreements", "mechanisms", "citations__source", "citations__cites"
-    )
+
+    def get_queryset(self):
+        return Event.objects.with_related()

@@ -32,7 +32,6 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from agreements.models import Agreement, AgreementAlias
-from api.readmodel import refresh_lists
 from regions.models import Jurisdiction, Region
 from sources.models import Citation, Source
 
@@ -213,8 +212,4 @@ class Command(BaseCommand):
         Agreement.signatories.through.objects.bulk_create(signatory_links, batch_size=5000)
         AgreementAlias.objects.bulk_create(aliases, batch_size=5000)
         Citation.objects.bulk_create(citations, batch_size=5000)
-        # bulk_create sends no signals: store the API's lists as any bulk writer must (api/readmodel.py).
-        started = time.perf_counter()
-        refresh_lists(Agreement, [agreement.pk for agreement in agreements])
-        self.stdout.write(f"stored the related lists of {total} agreements in {time.perf_counter() - started:.1f} s")
         return total
