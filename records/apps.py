@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class RecordsConfig(AppConfig):
@@ -6,3 +7,9 @@ class RecordsConfig(AppConfig):
 
     name = "records"
     verbose_name = "记录基础"
+
+    def ready(self):
+        from .revision import install_triggers
+
+        # Sent once per app after the whole migrate has run, so every table to watch exists by then.
+        post_migrate.connect(install_triggers, sender=self, dispatch_uid="records-dataset-revision-triggers")
