@@ -20,12 +20,18 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from agreements.filters import AgreementFilterSet
 from agreements.models import Agreement
 from dataset.services import dataset_export
+from findings.filters import FigureFilterSet, FindingFilterSet
 from findings.models import Figure, Finding
+from mechanisms.filters import MechanismFilterSet
 from mechanisms.models import Mechanism
+from regions.filters import JurisdictionFilterSet, RegionFilterSet, StageFilterSet
 from regions.models import Jurisdiction, Region, Stage
+from sources.filters import SourceFilterSet
 from sources.models import Source
+from timeline.filters import EventFilterSet
 from timeline.models import Event
 
 from . import filters, serializers
@@ -187,7 +193,7 @@ class AgreementViewSet(RecordViewSet):
     resource = "agreements"
     queryset = Agreement.objects.all()
     serializer_class = serializers.AgreementSerializer
-    filterset_class = filters.AgreementFilterSet
+    filterset_class = AgreementFilterSet
 
     def page_queryset(self):
         return Agreement.objects.with_related().order_by_date()
@@ -198,7 +204,7 @@ class MechanismViewSet(RecordViewSet):
     resource = "mechanisms"
     queryset = Mechanism.objects.all()
     serializer_class = serializers.MechanismSerializer
-    filterset_class = filters.MechanismFilterSet
+    filterset_class = MechanismFilterSet
 
     def page_queryset(self):
         return Mechanism.objects.with_related().order_by_date()
@@ -209,7 +215,7 @@ class EventViewSet(RecordViewSet):
     resource = "events"
     queryset = Event.objects.all()
     serializer_class = serializers.EventSerializer
-    filterset_class = filters.EventFilterSet
+    filterset_class = EventFilterSet
 
     def page_queryset(self):
         return Event.objects.with_related().order_by_date()
@@ -220,7 +226,7 @@ class RegionViewSet(RecordViewSet):
     resource = "regions"
     queryset = Region.objects.all()
     serializer_class = serializers.RegionSerializer
-    filterset_class = filters.RegionFilterSet
+    filterset_class = RegionFilterSet
 
 
 @documented("辖区")
@@ -228,7 +234,7 @@ class JurisdictionViewSet(RecordViewSet):
     resource = "jurisdictions"
     queryset = Jurisdiction.objects.all()
     serializer_class = serializers.JurisdictionSerializer
-    filterset_class = filters.JurisdictionFilterSet
+    filterset_class = JurisdictionFilterSet
 
 
 @documented("发展阶段")
@@ -236,7 +242,7 @@ class StageViewSet(RecordViewSet):
     resource = "stages"
     queryset = Stage.objects.all()
     serializer_class = serializers.StageSerializer
-    filterset_class = filters.StageFilterSet
+    filterset_class = StageFilterSet
 
 
 @documented("论点")
@@ -244,7 +250,7 @@ class FindingViewSet(RecordViewSet):
     resource = "findings"
     queryset = Finding.objects.all()
     serializer_class = serializers.FindingSerializer
-    filterset_class = filters.FindingFilterSet
+    filterset_class = FindingFilterSet
 
 
 @documented("数据")
@@ -252,7 +258,7 @@ class FigureViewSet(RecordViewSet):
     resource = "figures"
     queryset = Figure.objects.all()
     serializer_class = serializers.FigureSerializer
-    filterset_class = filters.FigureFilterSet
+    filterset_class = FigureFilterSet
 
 
 @documented("文献")
@@ -260,7 +266,7 @@ class SourceViewSet(RecordViewSet):
     resource = "sources"
     queryset = Source.objects.all()
     serializer_class = serializers.SourceSerializer
-    filterset_class = filters.SourceFilterSet
+    filterset_class = SourceFilterSet
 
 
 RESOURCES = [

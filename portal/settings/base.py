@@ -122,6 +122,9 @@ STORAGES = {
 # Where the papers' plain texts live. They stay outside the repository; the quote check reads them.
 PORTAL_SOURCES_DIR = Path(os.environ.get("PORTAL_SOURCES_DIR", BASE_DIR.parent / "shared" / "seeds"))
 PORTAL_FIXTURES_DIR = Path(os.environ.get("PORTAL_FIXTURES_DIR", BASE_DIR / "fixtures"))
+# The lists' ``search`` parameter (records/filters.py) runs through the search app; records imports
+# no other app, so the project wires the two together here.
+PORTAL_SEARCH_FUNCTION = "search.query.search_queryset"
 
 # ---------------------------------------------------------------- REST API (api/)
 API_ANON_THROTTLE_RATE = os.environ.get("API_ANON_THROTTLE_RATE", "") or None

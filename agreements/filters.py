@@ -1,0 +1,23 @@
+"""List parameters of agreements, shared by the agreement pages and /api/v1/agreements/."""
+
+from django_filters import rest_framework as filters
+
+from records.filters import RecordFilterSet, SlugFilter, ordering_filter
+from regions.filters import DatedRecordFilterSet, stage_filter
+from regions.models import Jurisdiction
+
+from .models import Agreement
+
+
+class AgreementFilterSet(DatedRecordFilterSet):
+    jurisdiction = SlugFilter(
+        method="filter_jurisdiction",
+        help_text="辖区 slug（如 beijing）：该辖区所属任一区域的文件。",
+        queryset=Jurisdiction.objects.all(), noun="辖区",
+    )
+    stage = stage_filter("文件")
+    kind = filters.ChoiceFilter(choices=Agreement.Kind.choices, help_text="文件类型。")
+    ordering = ordering_filter("title")
+
+    class Meta(RecordFilterSet.Meta):
+        model = Agreement

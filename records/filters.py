@@ -1,0 +1,186 @@
+"""The list parameters every kind of record shares, declared once for the pages and the API alike.
+
+Every parameter is a django-filter ``Filter``: a value the form cannot clean (a bad year, an unknown
+slug, an ordering outside the allow-list) becomes a 400 with a message per field, never a 500
+(issue 3, "Filters"). Parameters that no filter declares are ignored. Each app declares its own
+FilterSet next to its models (``agreements/filters.py`` …) on the base here.
+
+Search is the one parameter this app cannot run itself (it imports no other app): the project names
+the function that runs it in ``settings.PORTAL_SEARCH_FUNCTION``.
+"""
+
+import copy
+from functools import cache
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from django.utils.module_loading import import_string
+from django_filters import rest_framework as filters
+from drf_spectacular.drainage import set_override
+
+from records.dates import MAX_YEAR, MIN_YEAR
+
+# Longer texts are no search a person types; the cap keeps the search backend's work bounded.
+SEARCH_MAX_LENGTH = 200
+
+
+class SearchField(forms.CharField):
+    """A search text: absent means no search; present but blank is a mistake worth saying so."""
+
+    def clean(self, value):
+        if value is None:
+            return None
+        text = value.strip()
+        if not text:
+            raise ValidationError("检索词不能为空。", code="blank")
+        if len(text) > SEARCH_MAX_LENGTH:
+            raise ValidationError(f"检索词最多 {SEARCH_MAX_LENGTH} 个字符（收到 {len(text)} 个）。", code="max_length")
+        return text
+
+
+class SearchFilter(filters.CharFilter):
+    field_class = SearchField
+
+
+def documented_as(filter_, schema: dict) -> None:
+    """Give the schema a filter's type along with its help text (a type override alone drops the text)."""
+    set_override(filter_, "field", {**schema, "description": str(filter_.extra.get("help_text", ""))})
+
+
+class SlugFilter(filters.ModelChoiceFilter):
+    """A related record named by its slug; an unknown slug is a 400 that names it."""
+
+    def __init__(self, queryset, noun: str, **kwargs):
+        kwargs.setdefault("error_messages", {"invalid_choice": f"没有 slug 为「%(value)s」的{noun}。"})
+        super().__init__(queryset=queryset, to_field_name="slug", **kwargs)
+        documented_as(self, {"type": "string"})
+
+
+class YearFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", MIN_YEAR)
+        kwargs.setdefault("max_value", MAX_YEAR)
+        super().__init__(*args, **kwargs)
+        documented_as(self, {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR})
+
+
+class RecordFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        year_from, year_to = cleaned.get("year_from"), cleaned.get("year_to")
+        if year_from is not None and year_to is not None and year_from > year_to:
+            self.add_error("year_to", f"year_to（{year_to}）早于 year_from（{year_from}）。")
+        return cleaned
+
+
+class RecordFilterSet(filters.FilterSet):
+    """What every list accepts: a search text and a change date; search runs after the other filters.
+
+    The search backend returns matches ordered by relevance, so it is applied last among the
+    filters and an explicit ``ordering`` (if the resource has one) is applied after it and wins.
+    """
+
+    search = SearchFilter(
+        help_text=f"检索词（1–{SEARCH_MAX_LENGTH} 个字符）。结果按相关度排序，除非同时给出 ordering。",
+    )
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="只返回此时刻（ISO 8601，如 2025-01-01T00:00:00+08:00）之后修改过的记录。",
+    )
+
+    class Meta:
+        form = RecordFilterForm
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        """django-filter's constructor, with each filter copied shallowly instead of deep-copied.
+
+        Deep-copying every filter per request copies the querysets they hold, query trees and
+        all: about a millisecond of a filtered page. What a filter needs per request is its
+        parent and model; its method is re-bound so that it calls this instance.
+        """
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {}
+        for name, base in self.base_filters.items():
+            filter_ = copy.copy(base)
+            filter_.model, filter_.parent = queryset.model, self
+            filter_.method = base.method  # a new FilterMethod bound to this copy, not the class's filter
+            self.filters[name] = filter_
+
+    def get_form_class(self):
+        # django-filter builds a new form class, and every form field, on each request; the fields
+        # depend only on the FilterSet class (querysets are lazy), so build the class once.
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
+    def filter_queryset(self, queryset):
+        values = dict(self.form.cleaned_data)
+        text = values.pop("search", None)
+        ordering = values.pop("ordering", None)
+        for name, value in values.items():
+            queryset = self.filters[name].filter(queryset, value)
+        if text:
+            queryset = search_function()(queryset, text)
+        if ordering:
+            queryset = self.filters["ordering"].filter(queryset, ordering)
+        return queryset
+
+    # Shared filter methods -----------------------------------------------------------------
+
+    def filter_region(self, queryset, name, value):
+        return queryset.in_region(value)
+
+    def filter_jurisdiction(self, queryset, name, value):
+        return queryset.in_jurisdiction(value.slug)
+
+    def filter_stage(self, queryset, name, value):
+        return queryset.in_stage(value)
+
+    def filter_year_from(self, queryset, name, value):
+        return queryset.in_years(year_from=value)
+
+    def filter_year_to(self, queryset, name, value):
+        return queryset.in_years(year_to=value)
+
+    def filter_ordering(self, queryset, name, value):
+        field = value.lstrip("-")
+        descending = value.startswith("-")
+        if field == "date":
+            return queryset.order_by_date(descending=descending)
+        return queryset.order_by(value, f"{'-' if descending else ''}pk")
+
+
+YEAR_FROM_HELP = f"最早年份（含，{MIN_YEAR}–{MAX_YEAR}）。无确切年份的记录（时间不详或「某年之前」）从不匹配年份条件。"
+YEAR_TO_HELP = f"最晚年份（含，{MIN_YEAR}–{MAX_YEAR}）。无确切年份的记录从不匹配年份条件。"
+
+
+def ordering_filter(name_field: str):
+    choices = [
+        ("date", "date：按日期升序（时间不详的排最后）"),
+        ("-date", "-date：按日期降序（时间不详的排最后）"),
+        (name_field, f"{name_field}：按名称升序"),
+        (f"-{name_field}", f"-{name_field}：按名称降序"),
+    ]
+    return filters.ChoiceFilter(
+        choices=choices,
+        method="filter_ordering",
+        help_text="排序。未给出时按日期升序；给出 search 时按相关度。",
+    )
+
+
+@cache
+def search_function():
+    return import_string(settings.PORTAL_SEARCH_FUNCTION)

@@ -1,0 +1,59 @@
+"""List parameters of regions, jurisdictions and stages, and the region parameter other records share."""
+
+from django_filters import rest_framework as filters
+
+from records.filters import YEAR_FROM_HELP, YEAR_TO_HELP, RecordFilterSet, SlugFilter, YearFilter
+
+from .models import Jurisdiction, Region, Stage
+
+REGION_HELP = "区域 slug（如 jjj）；包括其下的次区域（京津冀包括通武廊）。"
+
+
+def region_filter(method="filter_region"):
+    return SlugFilter(method=method, help_text=REGION_HELP, queryset=Region.objects.all(), noun="区域")
+
+
+def stage_filter(noun: str):
+    return SlugFilter(
+        method="filter_stage",
+        help_text=f"发展阶段 slug（如 jjj-consolidation）：所在区域（含次区域）且日期落在该阶段内的{noun}。",
+        queryset=Stage.objects.select_related("region"), noun="发展阶段",
+    )
+
+
+class DatedRecordFilterSet(RecordFilterSet):
+    """Records placed in regions and dated: agreements, mechanisms, events."""
+
+    region = region_filter()
+    year_from = YearFilter(method="filter_year_from", help_text=YEAR_FROM_HELP)
+    year_to = YearFilter(method="filter_year_to", help_text=YEAR_TO_HELP)
+
+
+class RegionFilterSet(RecordFilterSet):
+    kind = filters.ChoiceFilter(choices=Region.Kind.choices, help_text="区域类型。")
+    parent = SlugFilter(
+        help_text="上级区域 slug：只返回它的直接次区域。", queryset=Region.objects.all(), noun="区域"
+    )
+
+    class Meta(RecordFilterSet.Meta):
+        model = Region
+
+
+class JurisdictionFilterSet(RecordFilterSet):
+    level = filters.ChoiceFilter(choices=Jurisdiction.Level.choices, help_text="行政级别。")
+    region = SlugFilter(
+        field_name="regions",
+        distinct=True,
+        help_text="区域 slug：该区域的成员辖区。",
+        queryset=Region.objects.all(), noun="区域",
+    )
+
+    class Meta(RecordFilterSet.Meta):
+        model = Jurisdiction
+
+
+class StageFilterSet(RecordFilterSet):
+    region = SlugFilter(help_text="区域 slug：该区域的发展阶段。", queryset=Region.objects.all(), noun="区域")
+
+    class Meta(RecordFilterSet.Meta):
+        model = Stage
