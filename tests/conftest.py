@@ -15,3 +15,15 @@ def sources_dir():
     if not settings.PORTAL_SOURCES_DIR.is_dir():
         pytest.skip(f"the papers' texts are not at PORTAL_SOURCES_DIR ({settings.PORTAL_SOURCES_DIR})")
     return settings.PORTAL_SOURCES_DIR
+
+
+@pytest.fixture(autouse=True)
+def empty_response_cache():
+    """Each test starts with an empty cache, so a response cached by another test never counts here.
+
+    Two tests that write nothing see the same revision, and so share cached answers: right for
+    users (same data, same answer), but it would make one test's query count depend on another.
+    """
+    from django.core.cache import caches
+
+    caches["default"].clear()

@@ -1,7 +1,7 @@
 """The API's rules: anyone reads, nobody writes, errors are JSON, and a page costs the same queries at any size."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -15,6 +15,8 @@ RESOURCES = ["agreements", "mechanisms", "regions", "jurisdictions", "stages", "
 
 
 def queries(client, path, **params) -> int:
+    """Queries of an answer built by the view: the response cache is emptied first."""
+    caches["default"].clear()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path, params)
     assert response.status_code == 200, response.content

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early, so that a 304 or a cached API response skips sessions, CSRF and the view (records/middleware.py).
+    "records.middleware.RevisionCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -80,6 +82,24 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Django's cache: shared Redis when REDIS_URL is set (several workers see one cache), else this
+# process's memory. It holds rendered API responses keyed by the dataset revision.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("PORTAL_LOCMEM_CACHE_ENTRIES", 2000)},
+        }
+    }
+PORTAL_RESPONSE_CACHE = "default"
+# Entries never go stale (a new revision changes the key); the timeout only frees space.
+PORTAL_RESPONSE_CACHE_SECONDS = env_int("PORTAL_RESPONSE_CACHE_SECONDS", 24 * 3600)
+PORTAL_CACHED_PATHS = ("/api/",)
+PORTAL_UNCACHED_PATHS = ("/admin/", "/static/")
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
