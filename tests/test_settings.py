@@ -37,3 +37,21 @@ def test_database_url_selects_postgresql():
 
 def test_chinese_language_and_shanghai_time():
     assert (settings.LANGUAGE_CODE, settings.TIME_ZONE) == ("zh-hans", "Asia/Shanghai")
+
+
+def cache_backend_with(env):
+    code = "import django; django.setup(); from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "REDIS_URL"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], env={**base, "DJANGO_SETTINGS_MODULE": "portal.settings.dev", **env},
+        capture_output=True, text=True, cwd=settings.BASE_DIR,
+    )
+    return result.stdout.strip()
+
+
+def test_the_cache_is_local_memory_by_default():
+    assert cache_backend_with({}) == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_redis_url_selects_the_shared_redis_cache():
+    assert cache_backend_with({"REDIS_URL": "redis://127.0.0.1:6379/0"}) == "django.core.cache.backends.redis.RedisCache"
