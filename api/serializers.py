@@ -461,8 +461,8 @@ class JurisdictionSerializer(CitedRecordSerializer):
     class Meta:
         model = Jurisdiction
         fields = [
-            *RecordSerializer.base_fields, "name", "short_name", "aliases", "level", "level_display", "parent",
-            "regions", "updated_at", "citations",
+            *RecordSerializer.base_fields, "name", "short_name", "aliases", "level", "level_display",
+            "division_code", "division_code_source", "parent", "regions", "updated_at", "citations",
         ]
 
 

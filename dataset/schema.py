@@ -51,7 +51,10 @@ KINDS: tuple[RecordKind, ...] = (
         file="regions.toml",
         model=Jurisdiction,
         required=("name", "level"),
-        scalars={"name": TEXT, "short_name": TEXT, "aliases": LIST, "level": TEXT},
+        scalars={
+            "name": TEXT, "short_name": TEXT, "aliases": LIST, "level": TEXT, "division_code": TEXT,
+            "division_code_source": TEXT,
+        },
         foreign={"parent": (Jurisdiction, "parent")},
     ),
     RecordKind(

@@ -4,7 +4,20 @@ from django_filters import rest_framework as filters
 
 from records.filters import YEAR_FROM_HELP, YEAR_TO_HELP, RecordFilterSet, SlugFilter, YearFilter
 
-from .models import Jurisdiction, Region, Stage
+from .models import DIVISION_CODE_VALIDATOR, Jurisdiction, Region, Stage
+
+DIVISION_CODE_HELP = "GB/T 2260 六位行政区划代码（如 110112 通州区）"
+
+
+def division_code_filter(field_name: str, noun: str):
+    """A six-digit GB/T 2260 code; anything else is a 400 saying what a code looks like."""
+    return filters.CharFilter(
+        field_name=field_name,
+        distinct=True,
+        validators=[DIVISION_CODE_VALIDATOR],
+        help_text=f"{DIVISION_CODE_HELP}：{noun}。",
+    )
+
 
 REGION_HELP = "区域 slug（如 jjj）；包括其下的次区域（京津冀包括通武廊）。"
 
@@ -35,6 +48,8 @@ class RegionFilterSet(RecordFilterSet):
         help_text="上级区域 slug：只返回它的直接次区域。", queryset=Region.objects.all(), noun="区域"
     )
 
+    division_code = division_code_filter("members__division_code", "有代码为此的成员辖区的区域")
+
     class Meta(RecordFilterSet.Meta):
         model = Region
 
@@ -47,6 +62,7 @@ class JurisdictionFilterSet(RecordFilterSet):
         help_text="区域 slug：该区域的成员辖区。",
         queryset=Region.objects.all(), noun="区域",
     )
+    division_code = division_code_filter("division_code", "代码为此的辖区")
 
     class Meta(RecordFilterSet.Meta):
         model = Jurisdiction

@@ -1,5 +1,7 @@
 """Where cooperation happens: jurisdictions, the cooperation regions they form, and a region's stages."""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
@@ -13,6 +15,9 @@ class JurisdictionQuerySet(CitedRecordQuerySet):
     def with_related(self):
         """A jurisdiction with its citations, its parent joined and its regions prefetched."""
         return self.with_citations().select_related("parent").prefetch_related("regions")
+
+
+DIVISION_CODE_VALIDATOR = RegexValidator(r"^[0-9]{6}\Z", "行政区划代码须为六位数字（GB/T 2260），如 110112。")
 
 
 class Jurisdiction(CitedRecord):
@@ -33,6 +38,20 @@ class Jurisdiction(CitedRecord):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name="上级"
     )
 
+    # GB/T 2260 codes are six digits: two for the province-level division, two for the
+    # prefecture, two for the county or district (110112 通州区 sits in 11 北京市).
+    division_code = models.CharField(
+        "行政区划代码",
+        max_length=6,
+        blank=True,
+        validators=[DIVISION_CODE_VALIDATOR],
+        help_text="GB/T 2260 六位行政区划代码；不属于此类行政区划的留空。",
+    )
+    # The code is not in the papers; it is curated from the standard, and this says so record by record.
+    division_code_source = models.CharField(
+        "代码来源", max_length=120, blank=True, help_text="行政区划代码所据的标准，如「GB/T 2260」。"
+    )
+
     objects = JurisdictionQuerySet.as_manager()
 
     class Meta:
@@ -41,6 +60,20 @@ class Jurisdiction(CitedRecord):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.division_code and not self.division_code_source:
+            raise ValidationError({"division_code_source": "有行政区划代码时须写明其来源标准（如 GB/T 2260）。"})
+        parent = self.parent if self.parent_id else None
+        if self.division_code and parent is not None and parent.division_code:
+            if self.division_code[:2] != parent.division_code[:2]:
+                raise ValidationError({
+                    "division_code": (
+                        f"代码 {self.division_code} 的省级前缀 {self.division_code[:2]} 与上级"
+                        f"「{parent.name}」的代码 {parent.division_code} 不符。"
+                    )
+                })
 
     def get_absolute_url(self):
         return slug_url("regions:jurisdiction", self.slug)
