@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT = ["portal", "records", "sources", "regions", "agreements", "mechanisms", "timeline", "findings", "dataset", "search", "api"]
+PROJECT = ["portal", "records", "sources", "regions", "agreements", "mechanisms", "timeline", "findings", "dataset", "search", "api", "opendata"]
 DOMAIN = {"sources", "regions", "agreements", "mechanisms", "timeline", "findings"}
 
 

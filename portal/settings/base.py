@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "dataset",
     "search",
     "api",
+    "opendata",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +143,8 @@ STORAGES = {
 # Where the papers' plain texts live. They stay outside the repository; the quote check reads them.
 PORTAL_SOURCES_DIR = Path(os.environ.get("PORTAL_SOURCES_DIR", BASE_DIR.parent / "shared" / "seeds"))
 PORTAL_FIXTURES_DIR = Path(os.environ.get("PORTAL_FIXTURES_DIR", BASE_DIR / "fixtures"))
+# Dataset releases (opendata app, issue 13): written by release_dataset, listed and served by /data/.
+PORTAL_RELEASES_DIR = Path(os.environ.get("PORTAL_RELEASES_DIR", BASE_DIR / "releases"))
 # The lists' ``search`` parameter (records/filters.py) runs through the search app; records imports
 # no other app, so the project wires the two together here.
 PORTAL_SEARCH_FUNCTION = "search.query.search_queryset"
