@@ -206,3 +206,54 @@ def release_validate(directory: Path):
 
     package = Package(str(directory / "datapackage.json"))
     return package.validate()
+
+
+# ---------------------------------------------------------------- listing published releases
+
+
+@dataclass(frozen=True)
+class PublishedRelease:
+    name: str
+    date: str
+    revision: int
+    zip_path: Path
+    size: int
+    sha256: str
+    added: int | None = None  # None: the first release, nothing to compare with
+    changed: int | None = None
+    removed: int | None = None
+
+
+def _records(zip_path: Path, name: str) -> dict[tuple[str, str], dict]:
+    with zipfile.ZipFile(zip_path) as archive:
+        document = json.loads(archive.read(f"{name}/{EXPORT_FILE}"))
+    return {
+        (kind, record["slug"]): record
+        for kind, records in document.items() if isinstance(records, list) for record in records
+    }
+
+
+def releases_published(directory: Path) -> list[PublishedRelease]:
+    """The releases in ``directory``, newest first, each with what changed since the one before it."""
+    found = []
+    for path in directory.glob("portal-dataset-*.zip") if directory.is_dir() else []:
+        match = RELEASE_NAME.match(path.stem)
+        if match:
+            found.append((match["date"], int(match["revision"]), path))
+    found.sort()
+    listed, previous = [], None
+    for date, revision, path in found:
+        content = path.read_bytes()
+        records = _records(path, path.stem)
+        changes = {}
+        if previous is not None:
+            changes = {
+                "added": len(records.keys() - previous.keys()),
+                "removed": len(previous.keys() - records.keys()),
+                "changed": sum(1 for key in records.keys() & previous.keys() if records[key] != previous[key]),
+            }
+        listed.append(PublishedRelease(
+            path.stem, date, revision, path, len(content), hashlib.sha256(content).hexdigest(), **changes
+        ))
+        previous = records
+    return listed[::-1]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("timeline/", include("timeline.urls")),
     path("findings/", include("findings.urls")),
     path("sources/", include("sources.urls")),
+    path("data/", include("opendata.urls")),
     path("api/v1/search/", include("search.urls")),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
