@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import batched
 
 from rest_framework import serializers
-from rest_framework.renderers import BaseRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from .serializers import Ref
 
@@ -21,6 +21,13 @@ SEPARATOR = "; "
 # Rows serialised per database round trip: large enough to amortise the prefetch queries,
 # small enough to keep memory flat on a 10,000-row export.
 CHUNK_SIZE = 500
+
+
+class JSONLDRenderer(JSONRenderer):
+    """Chosen by ``?format=jsonld`` or ``Accept: application/ld+json``; the views give it schema.org JSON-LD."""
+
+    media_type = "application/ld+json"
+    format = "jsonld"
 
 
 class CSVRenderer(BaseRenderer):

@@ -27,6 +27,7 @@ from findings.filters import FigureFilterSet, FindingFilterSet
 from findings.models import Figure, Finding
 from mechanisms.filters import MechanismFilterSet
 from mechanisms.models import Mechanism
+from opendata.linked_data import CONTEXT, record_jsonld
 from regions.filters import JurisdictionFilterSet, RegionFilterSet, StageFilterSet
 from regions.models import Jurisdiction, Region, Stage
 from sources.filters import SourceFilterSet
@@ -37,7 +38,7 @@ from timeline.models import Event
 from . import filters, serializers
 from .exceptions import api_exception_handler
 from .pagination import PortalPagination
-from .renderers import CSVRenderer, stream_csv
+from .renderers import CSVRenderer, JSONLDRenderer, stream_csv
 from .stats import stats_matrix
 
 
@@ -99,7 +100,7 @@ class RecordViewSet(PortalAPIView, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[^/]+"
     pagination_class = PortalPagination
     filter_backends = [filters.RequestedFilterBackend]
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, JSONLDRenderer]
 
     def perform_content_negotiation(self, request, force=False):
         try:
@@ -107,7 +108,7 @@ class RecordViewSet(PortalAPIView, viewsets.ReadOnlyModelViewSet):
         except Http404:
             # DRF's answer to an unknown ?format= is a bare 404; say which formats exist.
             asked = request.query_params.get(api_settings.URL_FORMAT_OVERRIDE, "")
-            raise NotFound(f"不提供 format={asked}：列表可用 json 或 csv，单条记录只有 json。") from None
+            raise NotFound(f"不提供 format={asked}：列表可用 json、csv 或 jsonld，单条记录可用 json 或 jsonld。") from None
 
     def get_renderers(self):
         # CSV is a list format; a detail asked for as CSV is refused by content negotiation.
@@ -139,7 +140,17 @@ class RecordViewSet(PortalAPIView, viewsets.ReadOnlyModelViewSet):
         self.check_object_permissions(self.request, found[0])
         return found[0]
 
+    def retrieve(self, request, *args, **kwargs):
+        if request.accepted_renderer.format == JSONLDRenderer.format:
+            return Response(record_jsonld(self.get_object(), request.build_absolute_uri("/")))
+        return super().retrieve(request, *args, **kwargs)
+
     def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format == JSONLDRenderer.format:
+            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+            base = request.build_absolute_uri("/")
+            graph = [{k: v for k, v in record_jsonld(obj, base).items() if k != "@context"} for obj in page]
+            return Response({"@context": CONTEXT, "@graph": graph})
         if request.accepted_renderer.format == CSVRenderer.format:
             queryset = self.filter_queryset(self.get_queryset())
             response = StreamingHttpResponse(
