@@ -1,7 +1,7 @@
 """The Data page: published releases, and the release files themselves."""
 
 from django.conf import settings
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.views.generic import TemplateView
 
 from .release import RELEASE_NAME, releases_published
@@ -23,3 +23,9 @@ def release_file(request, name):
     if not path.is_file():
         raise Http404("没有这个数据发布。")
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name, content_type="application/zip")
+
+
+def robots_txt(request):
+    """Crawlers may read every page but the admin; the sitemap lists the record pages."""
+    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

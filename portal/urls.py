@@ -1,5 +1,10 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from opendata.feeds import ChangedRecordsFeed
+from opendata.sitemaps import SITEMAPS
+from opendata.views import robots_txt
 
 from .views import HomeView
 
@@ -12,6 +17,9 @@ urlpatterns = [
     path("findings/", include("findings.urls")),
     path("sources/", include("sources.urls")),
     path("data/", include("opendata.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
+    path("feed/", ChangedRecordsFeed(), name="feed"),
     path("api/v1/search/", include("search.urls")),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
