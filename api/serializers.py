@@ -462,7 +462,7 @@ class JurisdictionSerializer(CitedRecordSerializer):
         model = Jurisdiction
         fields = [
             *RecordSerializer.base_fields, "name", "short_name", "aliases", "level", "level_display",
-            "division_code", "division_code_source", "parent", "regions", "updated_at", "citations",
+            "division_code", "division_code_source", "wikidata", "parent", "regions", "updated_at", "citations",
         ]
 
 

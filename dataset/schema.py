@@ -53,7 +53,7 @@ KINDS: tuple[RecordKind, ...] = (
         required=("name", "level"),
         scalars={
             "name": TEXT, "short_name": TEXT, "aliases": LIST, "level": TEXT, "division_code": TEXT,
-            "division_code_source": TEXT,
+            "division_code_source": TEXT, "wikidata": TEXT,
         },
         foreign={"parent": (Jurisdiction, "parent")},
     ),

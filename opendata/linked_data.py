@@ -23,6 +23,9 @@ MEDIA_TYPE = "application/ld+json"
 CONTEXT = {
     "@vocab": "https://schema.org/",
     "@language": "zh-Hans",
+    # schema.org declares these as URLs; said here so a processor reads them as links, not text.
+    "sameAs": {"@type": "@id"},
+    "url": {"@type": "@id"},
 }
 # Documents a government issues are legislation in schema.org's sense (a decree, a plan); the
 # police forces' own agreements between each other are creative works.
@@ -90,6 +93,8 @@ def record_jsonld(obj, base: str) -> dict:
                 obj.slug,
                 {"@type": "PropertyValue", "propertyID": obj.division_code_source, "value": obj.division_code},
             ]
+        if obj.wikidata:
+            node["sameAs"] = f"http://www.wikidata.org/entity/{obj.wikidata}"
         if obj.parent_id:
             node["containedInPlace"] = ref(base, obj.parent, type_="AdministrativeArea")
     elif isinstance(obj, Region):

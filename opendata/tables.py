@@ -196,9 +196,11 @@ TABLES: tuple[Table, ...] = (
                    pattern=r"^\d{6}$"),
             Column("division_code_source", "string", "代码来源标准（代码出自标准，而非论文）",
                    "Standard the code comes from (the code is from the standard, not the papers)"),
+            Column("wikidata", "string", "同一辖区的 Wikidata 条目（非出自论文）", "The same place's Wikidata item (not from the papers)",
+                   pattern=r"^Q[1-9][0-9]*$"),
         ),
         primary_key=("slug",), foreign_keys=((("parent",), "jurisdictions", ("slug",)),),
-        rows=plain("jurisdiction", "name", "short_name", "level", "parent", "division_code", "division_code_source"),
+        rows=plain("jurisdiction", "name", "short_name", "level", "parent", "division_code", "division_code_source", "wikidata"),
     ),
     Table(
         "regions", "协作区域", "Cooperation regions",

@@ -52,6 +52,15 @@ class Jurisdiction(CitedRecord):
         "代码来源", max_length=120, blank=True, help_text="行政区划代码所据的标准，如「GB/T 2260」。"
     )
 
+    # Linked data (issue 13): the JSON-LD gives it as sameAs. Like the code, not from the papers.
+    wikidata = models.CharField(
+        "Wikidata 条目",
+        max_length=16,
+        blank=True,
+        validators=[RegexValidator(r"^Q[1-9][0-9]*\Z", "Wikidata 条目须形如 Q956。")],
+        help_text="同一辖区的 Wikidata 条目（如 Q956 北京市）；不确知的留空。",
+    )
+
     objects = JurisdictionQuerySet.as_manager()
 
     class Meta:

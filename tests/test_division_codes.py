@@ -122,3 +122,10 @@ def test_agreements_filter_by_a_signatory_division_code(client):
     found = {r["slug"] for r in response.json()["results"]}
     assert found == set(Agreement.objects.filter(signatories__slug="beijing").values_list("slug", flat=True))
     assert found
+
+
+def test_a_malformed_wikidata_item_stops_the_load_naming_the_record(fixtures_copy):
+    path = fixtures_copy / "regions.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('wikidata = "Q956"', 'wikidata = "956"'), encoding="utf-8")
+    with pytest.raises(CommandError, match=r"jurisdiction 'beijing'.*Q956"):
+        load(fixtures_copy)

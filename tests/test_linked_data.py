@@ -86,3 +86,12 @@ def test_the_json_ld_block_cannot_close_the_script_element():
     from opendata.templatetags.opendata import jsonld_text
 
     assert "</script>" not in jsonld_text({"text": "</script><script>alert(1)</script>"})
+
+
+def test_a_jurisdiction_with_a_known_wikidata_item_is_the_same_as_it(client):
+    expanded = jsonld.expand(page_jsonld(client, Jurisdiction.objects.get(slug="beijing")))[0]
+    assert expanded[SCHEMA + "sameAs"] == [{"@id": "http://www.wikidata.org/entity/Q956"}]
+
+
+def test_a_jurisdiction_without_a_known_item_claims_no_sameas(client):
+    assert "sameAs" not in page_jsonld(client, Jurisdiction.objects.get(slug="tongzhou"))
