@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: install run setup test bench clean
+.PHONY: install run setup test bench clean serve loadtest
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -20,6 +20,16 @@ setup: install
 
 run: setup
 	$(PY) manage.py runserver $(ADDR)
+
+# Production server (issue 14): gunicorn.conf.py; needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS
+# (portal.settings.prod), see docs/deploy.md.
+serve: install
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	PORTAL_BIND=$(ADDR) $(VENV)/bin/gunicorn -c gunicorn.conf.py portal.wsgi:application
+
+# Load test against gunicorn: real dataset + 10,000 synthetic agreements, 50 users, 60 s (load/run).
+loadtest: install
+	load/run
 
 # Tests run against PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/portal).
 # The search suite runs a second time on SQLite (the embedded default), so both search backends

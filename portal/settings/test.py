@@ -5,12 +5,16 @@ import os
 import dj_database_url
 
 from .base import *  # noqa: F403
+from .base import env_int
 
 SECRET_KEY = "test-only-key"
 DEBUG = False
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal")
+        os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal"),
+        # 0 in the suite; the production-server tests (tests/servers.py) set it as production does.
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
     )
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
