@@ -1,24 +1,30 @@
-from django.views.generic import DetailView, ListView
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView
 
-from search.query import search_queryset
+from records.pages import RecordListPage
+from search.snippets import mark_matches
 
+from .filters import AgreementFilterSet
 from .models import Agreement
 
 
-class AgreementListView(ListView):
+class AgreementListView(RecordListPage):
+    """/agreements/: takes /api/v1/agreements/'s query string and lists the same records in the same order."""
+
     template_name = "agreements/list.html"
-    context_object_name = "agreements"
+    filterset_class = AgreementFilterSet
+    api_resource = "agreements"
+    title = _("协议与文件")
+    choice_facets = ("kind",)
+    stage_facet = year_facet = True
 
-    def get_queryset(self):
-        qs = Agreement.objects.with_related().order_by_date()
-        query = self.request.GET.get("q", "").strip()[:200]
-        if query:
-            # Ranked Chinese search (search/query.py): best match first instead of date order.
-            qs = search_queryset(qs, query)
-        return qs
+    def base_queryset(self):
+        return Agreement.objects.with_related().order_by_date()
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.request.GET.get("q", "").strip()[:200], **kwargs)
+    def extra_context(self, filterset, context):
+        if context["search"]:
+            mark_matches(context["records"], context["search"], "title", ("summary", "signatories_text"))
+        return {}
 
 
 class AgreementDetailView(DetailView):

@@ -1,17 +1,54 @@
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 
+from records.pages import RecordListPage
+from search.snippets import mark_matches
 from sources.models import Source
 
+from .filters import FindingFilterSet
 from .models import Figure, Finding
 
+# The side-by-side page's rows: what the papers argue, problems first (paper 1 二, paper 2 二),
+# then the principles and the recommendations answering them (paper 1 三, paper 2 三、四).
+SIDE_BY_SIDE_KINDS = [
+    Finding.Kind.PROBLEM, Finding.Kind.PRINCIPLE, Finding.Kind.RECOMMENDATION,
+    Finding.Kind.RELATIONSHIP, Finding.Kind.FEATURE, Finding.Kind.SIGNIFICANCE,
+]
 
-class FindingListView(TemplateView):
+
+class FindingSideBySideView(TemplateView):
+    """/findings/: both papers' problems, principles and recommendations side by side, and the figures."""
+
     template_name = "findings/list.html"
 
     def get_context_data(self, **kwargs):
-        papers = Source.objects.papers().prefetch_related("findings__addresses")
-        figures = Figure.objects.select_related("region").order_by("region", "pk")
-        return super().get_context_data(papers=papers, figures=figures, **kwargs)
+        papers = list(Source.objects.papers().order_by("year", "pk"))
+        findings = list(Finding.objects.with_related().order_by("source", "kind", "order", "pk"))
+        rows = []
+        for kind in SIDE_BY_SIDE_KINDS:
+            columns = [[f for f in findings if f.source_id == paper.pk and f.kind == kind] for paper in papers]
+            if any(columns):
+                rows.append({"kind": kind, "label": kind.label, "columns": list(zip(papers, columns))})
+        figures = Figure.objects.with_related().order_by("region", "pk")
+        return super().get_context_data(papers=papers, rows=rows, figures=figures, **kwargs)
+
+
+class FindingListView(RecordListPage):
+    """/findings/browse/: takes /api/v1/findings/'s query string and lists the same records in the same order."""
+
+    template_name = "findings/browse.html"
+    filterset_class = FindingFilterSet
+    api_resource = "findings"
+    title = _("论点")
+    choice_facets = ("source", "kind", "dimension")
+
+    def base_queryset(self):
+        return Finding.objects.with_related()
+
+    def extra_context(self, filterset, context):
+        if context["search"]:
+            mark_matches(context["records"], context["search"], "title", ("text",))
+        return {}
 
 
 class FindingDetailView(DetailView):

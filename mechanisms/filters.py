@@ -4,7 +4,7 @@ from django_filters import rest_framework as filters
 
 from agreements.models import Agreement
 from records.filters import RecordFilterSet, SlugFilter, ordering_filter
-from regions.filters import DatedRecordFilterSet
+from regions.filters import DatedRecordFilterSet, stage_filter
 
 from .models import Mechanism
 
@@ -19,6 +19,7 @@ class MechanismFilterSet(DatedRecordFilterSet):
         help_text="依据文件的 slug：由该文件建立的机制。",
         queryset=Agreement.objects.all(), noun="文件",
     )
+    stage = stage_filter("机制")
     ordering = ordering_filter("name")
 
     class Meta(RecordFilterSet.Meta):
