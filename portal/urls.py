@@ -6,6 +6,8 @@ from opendata.feeds import ChangedRecordsFeed
 from opendata.sitemaps import SITEMAPS
 from opendata.views import robots_txt
 
+from search.pages import search_page
+
 from .views import HomeView
 
 urlpatterns = [
@@ -17,6 +19,7 @@ urlpatterns = [
     path("findings/", include("findings.urls")),
     path("sources/", include("sources.urls")),
     path("data/", include("opendata.urls")),
+    path("search/", search_page, name="search_page"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
     path("feed/", ChangedRecordsFeed(), name="feed"),

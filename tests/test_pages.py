@@ -50,7 +50,8 @@ def test_an_unknown_slug_is_a_404(client):
     assert client.get("/agreements/no-such-agreement/").status_code == 404
 
 
-def test_agreement_list_filters_by_a_phrase(client):
-    page = client.get("/agreements/", {"q": "禁毒"}).content.decode()
-    assert "禁毒合作共同体战略合作协议" in page
-    assert "框架协议》" not in page.split("<tbody>")[1]
+def test_agreement_list_searches_with_the_apis_search_parameter(client):
+    page = client.get("/agreements/", {"search": "禁毒"}).content.decode()
+    rows = page.split("<tbody>")[1]
+    assert "禁毒合作共同体战略合作协议" in rows.replace("<mark>", "").replace("</mark>", "")
+    assert "京津冀警务协同发展的框架协议" not in rows

@@ -1,0 +1,40 @@
+"""Template filters the record pages share: quotes as a reader should see them, dates in the page's language."""
+
+import re
+
+from django import template
+from django.utils.translation import get_language, gettext
+
+register = template.Library()
+
+# CJK ideographs and CJK/full-width punctuation: the PDF extraction of the papers breaks lines
+# inside words (「数据标准不 统一」); a space between two such characters is never the paper's own.
+_CJK = r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
+_STRAY_SPACE = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
+
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+@register.filter
+def reading_text(quote: str) -> str:
+    """A stored (verbatim) quote for display: the extraction's spaces between Chinese characters removed."""
+    return _STRAY_SPACE.sub("", quote or "")
+
+
+def date_text(date, language: str | None = None) -> str:
+    """A partial date in the page's language, to exactly its precision (never a day or month it lacks)."""
+    language = language or get_language() or ""
+    if not language.startswith("en"):
+        return date.display
+    if date.year is not None:
+        if date.day is not None:
+            return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+        if date.month is not None:
+            return f"{MONTHS[date.month - 1]} {date.year}"
+        return str(date.year)
+    if date.before is not None:
+        return gettext("before %(year)s") % {"year": date.before}
+    return gettext("date unknown")
+
+
+register.filter("date_text", date_text)

@@ -1,0 +1,87 @@
+"""/search/?q=: the search page, every record type at once, with what /api/v1/search/ answers.
+
+The page reads the API view's own pieces (its parameters, the backend's ranking, its snippets and
+facets), so a page and ``/api/v1/search/`` with the same query string show the same records in
+the same order.
+"""
+
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from regions.models import Region
+
+from .backends import Filters, backend
+from .models import SearchDocument
+from .text import query_plan
+from .views import SearchParameters, SearchView, _message
+
+# Shown when nothing matches: names the knowledge base certainly holds (paper 1 and paper 2's regions and schemes).
+SUGGESTIONS = ["京津冀", "长三角", "通武廊", "八个一体化", "京警入冀", "禁毒", "情报信息共享", "联席会议"]
+
+
+def search_page(request):
+    context = {"site_query": request.GET.get("q", ""), "suggestions": SUGGESTIONS, "params": request.GET}
+    if "q" not in request.GET:
+        return render(request, "search/page.html", context)
+    params = SearchParameters(data=request.GET)
+    if not params.is_valid():
+        context["error"] = _message(params.errors)
+        return render(request, "search/page.html", context, status=400)
+    p = params.validated_data
+    plan = query_plan(p["q"])
+    filters = Filters(
+        kinds=p.get("type") or None,
+        region_ids=p.get("region"),
+        stage_ids=[p["stage"]] if p.get("stage") else None,
+        year_from=p.get("year_from"),
+        year_to=p.get("year_to"),
+    )
+    hits = backend().search(plan, filters) if plan else []
+    page, size = p["page"], p["page_size"]
+    pages = max(1, -(-len(hits) // size))
+    if page > pages:
+        context["error"] = _("没有第 %(page)s 页：共 %(pages)s 页。") % {"page": page, "pages": pages}
+        return render(request, "search/page.html", context, status=404)
+    window = hits[(page - 1) * size : page * size]
+    results = SearchView()._results(request, window, plan)
+    labels = dict(SearchDocument.Kind.choices)
+    for result in results:
+        result["type_label"] = labels.get(result["type"], result["type"])
+    facets = SearchView._facets([h.doc_id for h in hits])
+    query = request.GET.copy()
+    query.pop("page", None)
+
+    def link(name, value):
+        q = query.copy()
+        if value is None:
+            q.pop(name, None)
+        else:
+            q[name] = value
+        return f"?{q.urlencode()}"
+
+    for name in ("type", "region"):
+        for value in facets[name]:
+            value["link"] = link(name, value["value"])
+            value["selected"] = request.GET.get(name) == value["value"]
+    selected_region = Region.objects.filter(slug=request.GET.get("region")).first() if request.GET.get("region") else None
+
+    def page_link(number):
+        q = request.GET.copy()
+        q["page"] = str(number)
+        return f"?{q.urlencode()}"
+
+    context.update(
+        q=p["q"],
+        count=len(hits),
+        results=results,
+        facets=facets,
+        clear_type=link("type", None) if request.GET.get("type") else None,
+        clear_region=link("region", None) if request.GET.get("region") else None,
+        selected_region=selected_region,
+        page=page,
+        pages=pages,
+        previous=page_link(page - 1) if page > 1 else None,
+        next=page_link(page + 1) if page < pages else None,
+        api_url=f"/api/v1/search/?{request.GET.urlencode()}",
+    )
+    return render(request, "search/page.html", context)
