@@ -1,8 +1,8 @@
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView
 
 from records.pages import RecordListPage
 from search.snippets import mark_matches
+from sources.pages import RecordDetailView
 
 from .filters import AgreementFilterSet
 from .models import Agreement
@@ -27,9 +27,10 @@ class AgreementListView(RecordListPage):
         return {}
 
 
-class AgreementDetailView(DetailView):
+class AgreementDetailView(RecordDetailView):
     template_name = "agreements/detail.html"
     context_object_name = "agreement"
+    cite_kind, api_resource = "agreement", "agreements"
 
     def get_queryset(self):
         return Agreement.objects.with_related()

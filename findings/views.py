@@ -1,9 +1,10 @@
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import TemplateView
 
 from records.pages import RecordListPage
 from search.snippets import mark_matches
 from sources.models import Source
+from sources.pages import RecordDetailView
 
 from .filters import FindingFilterSet
 from .models import Figure, Finding
@@ -51,17 +52,19 @@ class FindingListView(RecordListPage):
         return {}
 
 
-class FindingDetailView(DetailView):
+class FindingDetailView(RecordDetailView):
     template_name = "findings/finding.html"
     context_object_name = "finding"
+    cite_kind, api_resource = "finding", "findings"
 
     def get_queryset(self):
         return Finding.objects.with_related().prefetch_related("children")
 
 
-class FigureDetailView(DetailView):
+class FigureDetailView(RecordDetailView):
     template_name = "findings/figure.html"
     context_object_name = "figure"
+    cite_kind, api_resource = "figure", "figures"
 
     def get_queryset(self):
         return Figure.objects.with_related()

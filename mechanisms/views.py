@@ -1,10 +1,11 @@
 from itertools import groupby
 
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import TemplateView
 
 from records.pages import RecordListPage
 from search.snippets import mark_matches
+from sources.pages import RecordDetailView
 
 from .filters import MechanismFilterSet
 from .models import Mechanism
@@ -46,9 +47,10 @@ class MechanismCategoriesView(TemplateView):
         return super().get_context_data(categories=categories, **kwargs)
 
 
-class MechanismDetailView(DetailView):
+class MechanismDetailView(RecordDetailView):
     template_name = "mechanisms/detail.html"
     context_object_name = "mechanism"
+    cite_kind, api_resource = "mechanism", "mechanisms"
 
     def get_queryset(self):
         # The figures that count the mechanism are shown on its page only.

@@ -7,8 +7,14 @@ from opendata.sitemaps import SITEMAPS
 from opendata.views import robots_txt
 
 from search.pages import search_page
+from sources.pages import cite_download
 
 from .views import HomeView
+
+# The admin says whose it is, not "Django administration" (issue 10).
+admin.site.site_header = "区域警务协作知识库 · 管理"
+admin.site.site_title = "区域警务协作知识库管理"
+admin.site.index_title = "数据管理"
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
@@ -20,6 +26,7 @@ urlpatterns = [
     path("sources/", include("sources.urls")),
     path("data/", include("opendata.urls")),
     path("search/", search_page, name="search_page"),
+    path("cite/<slug:kind>/<slug:slug>.<slug:fmt>", cite_download, name="cite"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
     path("feed/", ChangedRecordsFeed(), name="feed"),

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_save
 
 
 class RecordsConfig(AppConfig):
@@ -13,3 +13,7 @@ class RecordsConfig(AppConfig):
 
         # Sent once per app after the whole migrate has run, so every table to watch exists by then.
         post_migrate.connect(install_triggers, sender=self, dispatch_uid="records-dataset-revision-triggers")
+        from .models import remember_former_slug
+
+        # Every model: a record kind is recognised by its base class (or keeps_former_slugs), not listed here.
+        pre_save.connect(remember_former_slug, dispatch_uid="records-former-slugs")

@@ -1,4 +1,10 @@
-from django.views.generic import DetailView, ListView
+from django.db.models import Prefetch
+from django.views.generic import ListView
+
+from agreements.models import Agreement
+from mechanisms.models import Mechanism
+from sources.pages import RecordDetailView
+from timeline.models import Event
 
 from .models import Jurisdiction, Region, Stage
 
@@ -6,39 +12,51 @@ from .models import Jurisdiction, Region, Stage
 class RegionListView(ListView):
     template_name = "regions/list.html"
     context_object_name = "regions"
-    queryset = Region.objects.prefetch_related("members", "children", "stages")
+    queryset = Region.objects.select_related("parent").prefetch_related("members", "children", "stages")
 
 
-class RegionDetailView(DetailView):
+class RegionDetailView(RecordDetailView):
     template_name = "regions/detail.html"
     context_object_name = "region"
+    cite_kind, api_resource = "region", "regions"
 
     def get_queryset(self):
-        return Region.objects.with_related().prefetch_related("agreements", "mechanisms", "figures")
+        return Region.objects.with_related().prefetch_related("figures", "parent__parent")
+
+    def get_context_data(self, **kwargs):
+        region = self.object
+        # A region's records include its sub-regions' (通武廊's are 京津冀's too), in date order.
+        agreements = Agreement.objects.in_region(region).with_regions().order_by_date()
+        mechanisms = list(Mechanism.objects.in_region(region).with_regions().order_by_date())
+        order = {value: i for i, (value, _label) in enumerate(Mechanism.Category.choices)}
+        mechanisms.sort(key=lambda m: order.get(m.category, len(order)))
+        return super().get_context_data(agreements=agreements, mechanisms=mechanisms, **kwargs)
 
 
-class JurisdictionDetailView(DetailView):
+class JurisdictionDetailView(RecordDetailView):
     template_name = "regions/jurisdiction.html"
     context_object_name = "jurisdiction"
+    cite_kind, api_resource = "jurisdiction", "jurisdictions"
 
     def get_queryset(self):
-        return Jurisdiction.objects.with_related().prefetch_related("children", "agreements_signed")
+        return Jurisdiction.objects.with_related().prefetch_related(
+            "children", Prefetch("agreements_signed", queryset=Agreement.objects.order_by_date())
+        )
 
 
-class StageDetailView(DetailView):
+class StageDetailView(RecordDetailView):
     template_name = "regions/stage.html"
     context_object_name = "stage"
+    cite_kind, api_resource = "stage", "stages"
 
     def get_queryset(self):
         return Stage.objects.with_related()
 
     def get_context_data(self, **kwargs):
-        from agreements.models import Agreement
-        from timeline.models import Event
-
         stage = self.object
         return super().get_context_data(
-            agreements=Agreement.objects.with_related().in_stage(stage).order_by_date(),
-            events=Event.objects.with_related().in_stage(stage).order_by_date(),
+            agreements=Agreement.objects.in_stage(stage).with_regions().order_by_date(),
+            events=Event.objects.in_stage(stage).with_regions().order_by_date(),
+            siblings=Stage.objects.filter(region=stage.region_id).order_by("order", "pk"),
             **kwargs,
         )

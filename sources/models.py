@@ -74,6 +74,8 @@ class Source(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SourceQuerySet.as_manager()
+    # A source's permalink keeps redirecting when its slug changes (records.models.FormerSlug).
+    keeps_former_slugs = True
 
     class Meta:
         ordering = ["kind", "slug"]

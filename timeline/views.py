@@ -1,11 +1,12 @@
 from itertools import groupby
 
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import TemplateView
 
 from records.pages import RecordListPage
 from regions.models import Stage
 from search.snippets import mark_matches
+from sources.pages import RecordDetailView
 
 from .filters import EventFilterSet
 from .models import Event
@@ -41,9 +42,10 @@ class EventListView(RecordListPage):
         return {}
 
 
-class EventDetailView(DetailView):
+class EventDetailView(RecordDetailView):
     template_name = "timeline/event.html"
     context_object_name = "event"
+    cite_kind, api_resource = "event", "events"
 
     def get_queryset(self):
         return Event.objects.with_related()
