@@ -38,3 +38,15 @@ def date_text(date, language: str | None = None) -> str:
 
 
 register.filter("date_text", date_text)
+
+
+@register.filter
+def period_text(stage) -> str:
+    """A stage's years in the page's language (Stage.period_display is the Chinese form)."""
+    if not (get_language() or "").startswith("en"):
+        return stage.period_display
+    if stage.start_year is None and stage.end_year is not None:
+        return gettext("before %(year)s") % {"year": stage.end_year + 1}
+    start = str(stage.start_year) if stage.start_year else "?"
+    end = str(stage.end_year) if stage.end_year else gettext("present")
+    return f"{start}–{end}"
