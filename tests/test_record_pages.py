@@ -1,0 +1,184 @@
+"""Record pages: every record cited, citable, permanently addressed, in Chinese and in English (issue 10)."""
+
+import re
+from pathlib import Path
+
+import bibtexparser
+import pytest
+import rispy
+from django.conf import settings
+
+from agreements.models import Agreement
+from findings.models import Finding
+from mechanisms.models import Mechanism
+from regions.models import Region, Stage
+from sources.models import Citation, Source
+
+pytestmark = pytest.mark.django_db
+
+FRAMEWORK = "/agreements/jjj-police-framework-2016/"
+
+
+def text_of(response) -> str:
+    return response.content.decode()
+
+
+def test_a_quote_is_shown_without_the_extractions_spaces_between_chinese_characters(client):
+    citation = Citation.objects.get(quote__contains="数据标准不 统一")
+    page = text_of(client.get(citation.record.get_absolute_url()))
+    assert "数据标准不统一、信息更新不及时" in page
+    assert "数据标准不 统一" not in page.split('class="citations"')[1].split("</section>")[0]
+    citation.refresh_from_db()
+    assert "数据标准不 统一" in citation.quote  # storage stays verbatim
+
+
+def test_a_record_page_names_each_citations_paper_section_and_credited_reference(client):
+    agreement = Agreement.objects.with_related().get(slug="jjj-police-framework-2016")
+    page = text_of(client.get(FRAMEWORK))
+    for citation in agreement.citations_list:
+        assert citation["source"]["citation"] in page
+        assert f"章节 {citation['locator']}" in page
+        if citation["cites"]:
+            assert citation["cites"]["citation"] in page
+
+
+def test_a_record_page_links_to_its_json_in_the_api(client):
+    assert 'href="/api/v1/agreements/jjj-police-framework-2016/"' in text_of(client.get(FRAMEWORK))
+
+
+def test_the_bibtex_download_parses_and_names_the_permalink_the_access_date_and_the_paper(client):
+    response = client.get("/cite/agreement/jjj-police-framework-2016.bib")
+    assert response["Content-Disposition"].startswith("attachment")
+    library = bibtexparser.parse_string(response.content.decode())
+    assert not library.failed_blocks
+    record, *papers = library.entries
+    assert record.fields_dict["url"].value == "http://testserver/agreements/jjj-police-framework-2016/"
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", record.fields_dict["urldate"].value)
+    assert "yang-xin-2025" in [paper.key for paper in papers]
+
+
+def test_the_ris_download_parses_into_the_record_and_its_papers(client):
+    entries = rispy.loads(client.get("/cite/agreement/jjj-police-framework-2016.ris").content.decode())
+    assert entries[0]["type_of_reference"] == "DBASE"
+    assert entries[0]["urls"] == ["http://testserver/agreements/jjj-police-framework-2016/"]
+    journal = next(e for e in entries[1:] if e["type_of_reference"] == "JOUR")
+    assert journal["authors"] == ["杨彦文", "辛昊"] and journal["start_page"] == "75"
+
+
+def test_the_page_shows_the_gbt_7714_citation_of_the_record_as_an_online_database(client):
+    page = text_of(client.get(FRAMEWORK))
+    assert "区域警务协作知识库. 《京津冀警务协同发展的框架协议》[DB/OL]." in page
+
+
+def test_a_changed_slug_keeps_answering_301_from_the_old_one(client):
+    mechanism = Mechanism.objects.get(slug="jjj-eight-integrations")
+    mechanism.slug = "jjj-eight-integrations-renamed"
+    mechanism.save()
+    response = client.get("/mechanisms/jjj-eight-integrations/")
+    assert response.status_code == 301
+    assert response["Location"] == "/mechanisms/jjj-eight-integrations-renamed/"
+
+
+def test_a_source_keeps_its_old_slug_too(client):
+    source = Source.objects.get(slug="yang-xin-2025-ref-2")
+    source.slug = "yang-xin-2025-reference-2"
+    source.save()
+    assert client.get("/sources/yang-xin-2025-ref-2/")["Location"] == "/sources/yang-xin-2025-reference-2/"
+
+
+def test_an_unknown_slug_is_the_portals_own_404_page(client):
+    response = client.get("/agreements/no-such-agreement/")
+    assert response.status_code == 404
+    assert "找不到这个页面" in text_of(response) and 'role="search"' in text_of(response)
+
+
+def test_a_region_lists_its_agreements_in_date_order_undated_last(client):
+    region = Region.objects.get(slug="jjj")
+    page = text_of(client.get(region.get_absolute_url()))
+    section = page.split("region-agreements")[1].split("</ul>")[0]
+    slugs = re.findall(r'href="/agreements/([^/]+)/"', section)
+    expected = list(Agreement.objects.in_region(region).order_by_date().values_list("slug", flat=True))
+    assert slugs == expected
+    dates = [Agreement.objects.get(slug=s).date for s in slugs]
+    known = [d.latest_year for d in dates if d.latest_year is not None]
+    assert known == sorted(known) and dates[-1].latest_year is None
+
+
+def test_references_are_listed_in_natural_order(client):
+    page = text_of(client.get("/sources/"))
+    listing = page.split('id="all-references"')[1]
+    slugs = [s for s in re.findall(r'href="/sources/([^/]+)/"', listing) if s.startswith("yang-xin-2025-ref-")]
+    numbers = [int(s.rsplit("-", 1)[1]) for s in slugs]
+    assert numbers == sorted(numbers) and 10 in numbers
+
+
+def test_the_sources_page_gives_both_papers_full_details_and_the_api_links(client):
+    page = text_of(client.get("/sources/"))
+    for paper in Source.objects.papers():
+        assert paper.citation in page
+    for link in ("/api/v1/docs/", "/api/v1/schema/", "/api/v1/export/"):
+        assert f'href="{link}"' in page
+
+
+def test_a_chinese_stage_page_shows_no_english_label(client):
+    stage = Stage.objects.exclude(name_en="").first()
+    page = text_of(client.get(stage.get_absolute_url()))
+    assert stage.name_en not in page
+
+
+def test_an_english_stage_page_gives_the_english_name(client):
+    stage = Stage.objects.exclude(name_en="").first()
+    page = text_of(client.get(stage.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en"))
+    assert stage.name_en in page
+
+
+def test_findings_side_by_side_link_each_problem_to_the_recommendations_addressing_it(client):
+    page = text_of(client.get("/findings/"))
+    problem = Finding.objects.filter(kind="problem", addressed_by__isnull=False).first()
+    item = page.split(f'<li id="{problem.slug}">')[1].split("</li>")[0]
+    for recommendation in problem.addressed_by.all():
+        assert f'href="{recommendation.get_absolute_url()}"' in item
+
+
+def test_mechanism_categories_show_grouped_schemes_with_their_parts(client):
+    page = text_of(client.get("/mechanisms/categories/"))
+    scheme = Mechanism.objects.get(slug="jjj-eight-integrations")
+    parts = page.split(f'href="{scheme.get_absolute_url()}"')[1].split("</ol>")[0]
+    assert all(part.get_absolute_url() in parts for part in scheme.parts.all())
+    assert scheme.parts.count() == 8
+
+
+def test_the_home_page_counts_link_to_the_lists(client):
+    page = text_of(client.get("/"))
+    assert f'<a href="/agreements/"><strong>{Agreement.objects.count()}</strong>' in page
+    assert 'href="/api/v1/docs/"' in page
+
+
+def test_the_admin_carries_the_portals_name(admin_client):
+    page = text_of(admin_client.get("/admin/"))
+    assert "区域警务协作知识库" in page and "Django administration" not in page and "Django 管理" not in page
+
+
+def test_english_is_asked_for_by_accept_language_alone(client):
+    page = text_of(client.get("/agreements/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert '<html lang="en">' in page and "Agreements and documents" in page
+
+
+def test_chinese_is_the_default(client):
+    page = text_of(client.get("/agreements/"))
+    assert '<html lang="zh-Hans">' in page and "协议与文件" in page
+
+
+def test_the_language_choice_persists(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/regions/"})
+    assert response.status_code == 302
+    assert '<html lang="en">' in text_of(client.get("/regions/"))
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/regions/"})
+    assert '<html lang="zh-Hans">' in text_of(client.get("/regions/"))
+
+
+def test_every_interface_string_has_an_english_translation():
+    catalogue = (Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    untranslated = re.findall(r'\nmsgid "(.+)"\nmsgstr ""\n\n', catalogue + "\n\n")
+    assert untranslated == []
+    assert "#, fuzzy" not in catalogue.split("\n\n", 1)[1]
