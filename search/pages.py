@@ -8,12 +8,47 @@ the same order.
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from records.links import slug_url
 from regions.models import Region
 
 from .backends import Filters, backend
+from .highlight import highlight
 from .models import SearchDocument
 from .text import query_plan
 from .views import SearchParameters, SearchView, _message
+
+# Each record type's page (the search document carries its slug, so no record needs reading).
+PAGES = {
+    "agreement": "agreements:detail",
+    "mechanism": "mechanisms:detail",
+    "event": "timeline:event",
+    "region": "regions:detail",
+    "jurisdiction": "regions:jurisdiction",
+    "stage": "regions:stage",
+    "finding": "findings:finding",
+    "figure": "findings:figure",
+}
+
+
+def page_results(hits, plan) -> list[dict]:
+    """A page of hits as the API shapes them, read from the search documents alone: one query, whatever the types."""
+    docs = SearchDocument.objects.in_bulk([h.doc_id for h in hits])
+    labels = dict(SearchDocument.Kind.choices)
+    results = []
+    for h in hits:
+        doc = docs.get(h.doc_id)
+        if doc is None or doc.kind not in PAGES:
+            continue
+        title_html, _ = highlight(doc.title, plan.terms, window=False)
+        snippet, matched = highlight(doc.body, plan.terms)
+        results.append({
+            "type": doc.kind,
+            "type_label": labels.get(doc.kind, doc.kind),
+            "title_highlighted": title_html,
+            "snippet": snippet if matched else title_html,
+            "html_url": slug_url(PAGES[doc.kind], doc.slug),
+        })
+    return results
 
 # Shown when nothing matches: names the knowledge base certainly holds (paper 1 and paper 2's regions and schemes).
 SUGGESTIONS = ["京津冀", "长三角", "通武廊", "八个一体化", "京警入冀", "禁毒", "情报信息共享", "联席会议"]
@@ -43,10 +78,7 @@ def search_page(request):
         context["error"] = _("没有第 %(page)s 页：共 %(pages)s 页。") % {"page": page, "pages": pages}
         return render(request, "search/page.html", context, status=404)
     window = hits[(page - 1) * size : page * size]
-    results = SearchView()._results(request, window, plan)
-    labels = dict(SearchDocument.Kind.choices)
-    for result in results:
-        result["type_label"] = labels.get(result["type"], result["type"])
+    results = page_results(window, plan)
     facets = SearchView._facets([h.doc_id for h in hits])
     query = request.GET.copy()
     query.pop("page", None)
