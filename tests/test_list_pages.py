@@ -129,3 +129,25 @@ def test_the_download_links_are_the_api_urls_of_the_same_list(client):
 def test_a_search_marks_the_matched_words_in_the_results(client):
     page = client.get("/agreements/?search=禁毒").content.decode()
     assert "<mark>禁毒</mark>" in page
+
+
+@pytest.mark.parametrize("query", ["", "kind=opinion", "search=协议"])
+def test_stage_facet_counts_match_the_stage_filter(client, query):
+    from regions.models import Stage
+
+    page = client.get(f"/agreements/?{query}").content.decode()
+    for stage in Stage.objects.select_related("region"):
+        shown = re.search(rf'stage={stage.slug}"[^>]*>[^<]+</a> <span class="count">(\d+)</span>', page)
+        expected = len(page_slugs(client, "/agreements/", f"{query}&stage={stage.slug}&page_size=100".lstrip("&")))
+        assert (int(shown.group(1)) if shown else 0) == expected, stage.slug
+
+
+@pytest.mark.parametrize("query", ["", "category=joint_meeting", "year_from=2017"])
+def test_region_facet_counts_match_the_region_filter(client, query):
+    from regions.models import Region
+
+    page = client.get(f"/mechanisms/?{query}").content.decode()
+    for region in Region.objects.all():
+        shown = re.search(rf'region={region.slug}"[^>]*>[^<]+</a> <span class="count">(\d+)</span>', page)
+        expected = len(page_slugs(client, "/mechanisms/", f"{query}&region={region.slug}&page_size=100".lstrip("&")))
+        assert (int(shown.group(1)) if shown else 0) == expected, region.slug

@@ -3,7 +3,11 @@
 import re
 
 from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
+
+from records.links import slug_url
 
 register = template.Library()
 
@@ -50,3 +54,33 @@ def period_text(stage) -> str:
     start = str(stage.start_year) if stage.start_year else "?"
     end = str(stage.end_year) if stage.end_year else gettext("present")
     return f"{start}–{end}"
+
+
+@register.filter
+def date_html(date) -> str:
+    """<time> for a partial date: its precision as a class, its EDTF form when it has one.
+
+    A filter rather than an include: a list page writes one per row, and an include costs a
+    template render each.
+    """
+    attr = f' datetime="{date.edtf}"' if date.edtf else ""
+    return format_html('<time class="date date-{}"{}>{}</time>', str(date.precision), mark_safe(attr), date_text(date))
+
+
+@register.filter
+def region_badges(regions) -> str:
+    """Links to a record's regions ({slug, name} dicts or Region objects) as badges."""
+    return format_html_join(
+        "", '<a class="badge" href="{}">{}</a>',
+        ((slug_url("regions:detail", r["slug"] if isinstance(r, dict) else r.slug), r["name"] if isinstance(r, dict) else r.name) for r in regions),
+    )
+
+
+@register.filter
+def span_html(record) -> str:
+    """A record's date, and its end date when it spans a period (an event: 「2019年5月至2020年10月」)."""
+    html = date_html(record.date)
+    end = getattr(record, "end_date", None)
+    if end is not None and end.year is not None:
+        html = format_html("{}{}{}", html, gettext("至"), date_html(end))
+    return html
