@@ -182,3 +182,11 @@ def test_every_interface_string_has_an_english_translation():
     untranslated = re.findall(r'\nmsgid "(.+)"\nmsgstr ""\n\n', catalogue + "\n\n")
     assert untranslated == []
     assert "#, fuzzy" not in catalogue.split("\n\n", 1)[1]
+
+
+def test_a_quote_drops_the_extractions_spaces_around_numbers_in_chinese_but_keeps_those_between_latin_words():
+    from records.templatetags.pages import reading_text
+
+    assert reading_text("2016 年 1 月签订") == "2016年1月签订"
+    assert reading_text("Open Data 平台") == "Open Data平台"
+    assert reading_text("Open Data") == "Open Data"

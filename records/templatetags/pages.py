@@ -14,7 +14,8 @@ register = template.Library()
 # CJK ideographs and CJK/full-width punctuation: the PDF extraction of the papers breaks lines
 # inside words (「数据标准不 统一」); a space between two such characters is never the paper's own.
 _CJK = r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
-_STRAY_SPACE = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
+# Digits too: 「2016 年 1 月」 is the extraction's spacing of 「2016年1月」. Spaces between Latin words stay.
+_STRAY_SPACE = re.compile(rf"(?<={_CJK})\s+(?={_CJK}|\d)|(?<=\d)\s+(?={_CJK})")
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
