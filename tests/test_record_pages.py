@@ -188,5 +188,5 @@ def test_a_quote_drops_the_extractions_spaces_around_numbers_in_chinese_but_keep
     from records.templatetags.pages import reading_text
 
     assert reading_text("2016 年 1 月签订") == "2016年1月签订"
-    assert reading_text("Open Data 平台") == "Open Data平台"
+    assert reading_text("使用 Open Data 平台") == "使用 Open Data 平台"
     assert reading_text("Open Data") == "Open Data"
