@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from opendata.feeds import ChangedRecordsFeed
 from opendata.sitemaps import SITEMAPS
@@ -32,6 +34,10 @@ urlpatterns = [
     path("feed/", ChangedRecordsFeed(), name="feed"),
     path("api/v1/search/", include("search.urls")),
     path("api/v1/", include("api.urls")),
+    # The language switch posts without a CSRF token: a token in every page would set a cookie on
+    # a first visit, and a response that sets a cookie carries no ETag (records/middleware.py), so
+    # no page could be revalidated. A forged request could only change someone's interface language.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

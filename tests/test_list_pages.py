@@ -151,3 +151,12 @@ def test_region_facet_counts_match_the_region_filter(client, query):
         shown = re.search(rf'region={region.slug}"[^>]*>[^<]+</a> <span class="count">(\d+)</span>', page)
         expected = len(page_slugs(client, "/mechanisms/", f"{query}&region={region.slug}&page_size=100".lstrip("&")))
         assert (int(shown.group(1)) if shown else 0) == expected, region.slug
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/mechanisms/?category=nonsense", "/timeline/events/?year_to=20x", "/findings/browse/?source=nobody", "/mechanisms/?page_size=-1"],
+)
+def test_every_list_answers_a_bad_value_with_a_friendly_400(client, url):
+    response = client.get(url)
+    assert response.status_code == 400 and 'role="alert"' in response.content.decode()

@@ -190,3 +190,9 @@ def test_a_quote_drops_the_extractions_spaces_around_numbers_in_chinese_but_keep
     assert reading_text("2016 年 1 月签订") == "2016年1月签订"
     assert reading_text("使用 Open Data 平台") == "使用 Open Data 平台"
     assert reading_text("Open Data") == "Open Data"
+
+
+def test_a_first_visit_to_a_page_sets_no_cookie_so_it_can_be_revalidated(client):
+    response = client.get("/agreements/")
+    assert not response.cookies and response["ETag"]
+    assert client.get("/agreements/", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
