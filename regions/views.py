@@ -9,6 +9,9 @@ from timeline.models import Event
 from .models import Jurisdiction, Region, Stage
 
 
+REGION_PAGE_ROWS = 100
+
+
 class RegionListView(ListView):
     template_name = "regions/list.html"
     context_object_name = "regions"
@@ -27,10 +30,14 @@ class RegionDetailView(RecordDetailView):
         region = self.object
         # A region's records include its sub-regions' (通武廊's are 京津冀's too), in date order.
         agreements = Agreement.objects.in_region(region).with_regions().order_by_date()
-        mechanisms = list(Mechanism.objects.in_region(region).with_regions().order_by_date())
+        mechanisms = Mechanism.objects.in_region(region).with_regions().order_by_date()
+        # A region page shows the first REGION_PAGE_ROWS of each; the full lists are the faceted pages.
+        totals = {"agreements": agreements.count(), "mechanisms": mechanisms.count()}
+        agreements = list(agreements[:REGION_PAGE_ROWS])
+        mechanisms = list(mechanisms[:REGION_PAGE_ROWS])
         order = {value: i for i, (value, _label) in enumerate(Mechanism.Category.choices)}
         mechanisms.sort(key=lambda m: order.get(m.category, len(order)))
-        return super().get_context_data(agreements=agreements, mechanisms=mechanisms, **kwargs)
+        return super().get_context_data(agreements=agreements, mechanisms=mechanisms, totals=totals, **kwargs)
 
 
 class JurisdictionDetailView(RecordDetailView):
