@@ -356,6 +356,7 @@ class DocsView(SpectacularSwaggerView):
 
     template_name = "api/docs.html"
 
+    @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         del response.headers["Cross-Origin-Opener-Policy"]

@@ -14,6 +14,7 @@ from django.core.exceptions import DisallowedHost, RequestDataTooBig, TooManyFie
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from django_guid import get_guid
@@ -45,6 +46,11 @@ CSRF_FAILED = _("表单已过期或来源无法确认（CSRF 校验未通过）�
 
 # If the template cannot be rendered (a broken deployment), this still answers.
 FALLBACK = '<!doctype html><html lang="zh-hans"><meta charset="utf-8"><title>{status}</title><h1>{status}</h1><p>{message}</p>'
+
+
+def interpolate(message, **params):
+    """``message % params``, translated when it is shown (the page's language is chosen later)."""
+    return lazy(lambda: str(message) % params, str)()
 
 
 def wants_json(request) -> bool:
@@ -84,7 +90,7 @@ def error_response(request, status: int, message=None) -> HttpResponse:
 
 def bad_request(request, exception=None):
     if isinstance(exception, TooManyFieldsSent):
-        message = TOO_MANY_FIELDS % {"limit": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}
+        message = interpolate(TOO_MANY_FIELDS, limit=settings.DATA_UPLOAD_MAX_NUMBER_FIELDS)
     elif isinstance(exception, RequestDataTooBig):
         message = BODY_TOO_BIG
     elif isinstance(exception, DisallowedHost):

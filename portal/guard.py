@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework.throttling import BaseThrottle
 
-from .errors import API_PREFIX, TOO_MANY_FIELDS, error_response
+from .errors import API_PREFIX, TOO_MANY_FIELDS, error_response, interpolate
 
 # Path plus query string, in bytes as sent. A search text of 200 Chinese characters is 1,800 bytes
 # percent-encoded; gunicorn refuses request lines over 4,094 bytes before Django sees them.
@@ -35,13 +35,13 @@ def request_problem(request):
     try:
         request.GET  # noqa: B018 -- parsing is the check
     except TooManyFieldsSent:
-        return 400, TOO_MANY_FIELDS % {"limit": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}
+        return 400, interpolate(TOO_MANY_FIELDS, limit=settings.DATA_UPLOAD_MAX_NUMBER_FIELDS)
     # The path as Django decoded it: bytes that are not UTF-8 are percent-encoded again (so an
     # unknown path answers 404 with that text), but a NUL byte stays a NUL.
     path = request.path_info
     query = get_bytes_from_wsgi(request.META, "QUERY_STRING", "")
     if len(path.encode()) + len(query) > MAX_URL_BYTES:
-        return 414, URL_TOO_LONG % {"limit": MAX_URL_BYTES}
+        return 414, interpolate(URL_TOO_LONG, limit=MAX_URL_BYTES)
     if "\x00" in path:
         return 400, NUL_IN_PATH
     decoded = unquote_to_bytes(query)
