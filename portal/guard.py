@@ -62,7 +62,13 @@ class RequestGuardMiddleware:
         problem = request_problem(request)
         if problem is not None:
             return error_response(request, *problem)
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content and not request.path.startswith(API_PREFIX):
+            # Django's class-based views refuse a method with an empty body; say so on a page.
+            allowed = response["Allow"]
+            response = error_response(request, 405)
+            response["Allow"] = allowed
+        return response
 
 
 class ApiLanguageMiddleware:

@@ -294,6 +294,15 @@ def test_a_write_leaves_the_record_as_it_was(client):
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PROPFIND"])
 @pytest.mark.parametrize("url", ["/", "/agreements/", "/timeline/"])
-def test_writes_on_pages_are_refused(client, url, method):
+def test_writes_on_pages_are_a_405_page_that_says_so(client, url, method):
     response = client.generic(method, url)
-    assert 400 <= response.status_code < 500
+    assert_refused(response, status=405)
+    assert "不支持的请求方法" in response.content.decode()
+    assert "GET" in response["Allow"]
+
+
+def test_a_write_on_a_page_without_its_csrf_token_is_a_403_page(url="/agreements/"):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(url, {"q": "x"})
+    assert_refused(response, status=403)
