@@ -283,8 +283,10 @@ def logging_config(log_format: str, level: str, stream: str = "stdout") -> dict:
         "formatters": {
             "json": {
                 "()": "pythonjsonlogger.json.JsonFormatter",
-                "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
-                "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+                "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+                # ISO 8601 in UTC: the same clock in every process, whatever TIME_ZONE says.
+                "timestamp": "time",
+                "rename_fields": {"levelname": "level", "name": "logger"},
                 "json_ensure_ascii": False,
             },
             "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
