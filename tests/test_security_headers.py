@@ -98,6 +98,16 @@ def test_production_answers_json_only():
     assert production_setting("settings.API_BROWSABLE", {"API_BROWSABLE": "1"}) == "False"
 
 
+def test_development_keeps_the_browsable_api():
+    code = "import django; django.setup(); from django.conf import settings; print(settings.REST_FRAMEWORK['DEFAULT_RENDERER_CLASSES'][-1])"
+    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "API_BROWSABLE"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], env={**base, "DJANGO_SETTINGS_MODULE": "portal.settings.dev"}, capture_output=True, text=True,
+        cwd=settings.BASE_DIR,
+    )
+    assert result.stdout.strip() == "rest_framework.renderers.BrowsableAPIRenderer"
+
+
 def test_production_sends_hsts_and_secure_cookies():
     values = production_setting(
         "settings.SECURE_HSTS_SECONDS, settings.SECURE_SSL_REDIRECT, settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE"

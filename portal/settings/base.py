@@ -226,7 +226,8 @@ SPECTACULAR_SETTINGS = {
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF],
+    # A <style> block needs the nonce too; style="" attributes are refused (keep styles in static/).
+    "style-src": [CSP.SELF, CSP.NONCE],
     # Swagger UI's stylesheet draws its icons as data: URIs.
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
