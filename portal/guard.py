@@ -1,8 +1,8 @@
 """Request-level checks before anything reads a malformed request (issue 14, "Bad input").
 
 Each of these once reached a view and ended as a 500 (or as a PostgreSQL error): a NUL byte in a
-slug or a parameter (PostgreSQL text cannot hold one), bytes that are not UTF-8 in the query
-string (Django replaces them, so the view saw another value than was sent), more than
+slug or a parameter (PostgreSQL text cannot hold one), bytes that are not UTF-8 in the path or the
+query string (Django replaces them, so the view saw another value than was sent), more than
 ``DATA_UPLOAD_MAX_NUMBER_FIELDS`` parameters (``TooManyFieldsSent`` inside DRF), and URLs long
 enough to make every error message that quotes them a copy of the request. Each is answered here
 with a 4xx and a message, as a page or, under /api/, as JSON (portal/errors.py).
@@ -24,6 +24,7 @@ from .errors import API_PREFIX, TOO_MANY_FIELDS, error_response, interpolate
 MAX_URL_BYTES = 4096
 
 URL_TOO_LONG = _("请求的地址过长（最多 %(limit)s 字节），请缩短检索词或减少参数。")
+PATH_NOT_UTF8 = _("地址中有无法识别的字符：地址须是 UTF-8 编码。")
 QUERY_NOT_UTF8 = _("参数中有无法识别的字符：参数须是 UTF-8 编码。")
 NUL_IN_PATH = _("地址中不能含有空字符（%00）。")
 NUL_IN_QUERY = _("参数中不能含有空字符（%00）。")
@@ -36,9 +37,16 @@ def request_problem(request):
         request.GET  # noqa: B018 -- parsing is the check
     except TooManyFieldsSent:
         return 400, interpolate(TOO_MANY_FIELDS, limit=settings.DATA_UPLOAD_MAX_NUMBER_FIELDS)
-    # The path as Django decoded it: bytes that are not UTF-8 are percent-encoded again (so an
-    # unknown path answers 404 with that text), but a NUL byte stays a NUL.
+    # The path as Django decoded it: bytes that are not UTF-8 are percent-encoded again (so the
+    # path names nothing and answers 404), but a NUL byte stays a NUL. The server's copy of the
+    # request line (gunicorn's RAW_URI, uWSGI's REQUEST_URI) still tells which bytes were sent.
     path = request.path_info
+    raw_uri = request.META.get("RAW_URI") or request.META.get("REQUEST_URI")
+    if raw_uri:
+        try:
+            unquote_to_bytes(raw_uri.split("?", 1)[0].encode("latin-1")).decode("utf-8")
+        except (UnicodeDecodeError, UnicodeEncodeError):
+            return 400, PATH_NOT_UTF8
     query = get_bytes_from_wsgi(request.META, "QUERY_STRING", "")
     if len(path.encode()) + len(query) > MAX_URL_BYTES:
         return 414, interpolate(URL_TOO_LONG, limit=MAX_URL_BYTES)

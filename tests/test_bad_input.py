@@ -5,9 +5,13 @@ guard (portal/guard.py), the filters' forms and the API's lookup refuse it with 
 error body repeats more than a short excerpt of what was sent.
 """
 
+import socket
+import urllib.parse
+
 import pytest
 
 from agreements.models import Agreement
+from tests.servers import get, production_server
 
 pytestmark = pytest.mark.django_db
 
@@ -209,8 +213,16 @@ def test_invalid_utf8_in_the_query_string_is_a_400(client, url, query):
 
 @pytest.mark.parametrize("path", ["/api/v1/agreements/%FF/", "/api/v1/%C3%28/", "/agreements/%FF/", "/%E4%B8/"])
 def test_invalid_utf8_in_the_path_names_nothing(client, path):
-    # Django percent-encodes the bytes again, so the path is a name no record or page has.
+    # Without the server's raw request line, Django percent-encodes the bytes again: a name no
+    # record or page has.
     assert_refused(client.get(path), status=404)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/agreements/%FF/", "/agreements/%C3%28/"])
+def test_invalid_utf8_in_the_raw_request_line_is_a_400(client, path):
+    response = client.get(path, RAW_URI=path)
+    assert_refused(response)
+    assert "UTF-8" in response.content.decode()
 
 
 # ---------------------------------------------------------------- long URLs and echoes
@@ -306,3 +318,57 @@ def test_a_write_on_a_page_without_its_csrf_token_is_a_403_page(url="/agreements
 
     response = Client(enforce_csrf_checks=True).post(url, {"q": "x"})
     assert_refused(response, status=403)
+
+
+# ---------------------------------------------------------------- through the production server
+
+
+@pytest.fixture(scope="module")
+def served(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), production_server(workers=1) as (base_url, _name):
+        yield base_url
+
+
+def raw_get(base_url: str, target: str, host: str = "127.0.0.1") -> tuple[int, bytes]:
+    """A GET whose request line is sent exactly as written (urllib would re-quote it)."""
+    address = urllib.parse.urlsplit(base_url)
+    with socket.create_connection((address.hostname, address.port), timeout=10) as sock:
+        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode("latin-1"))
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body
+
+
+@pytest.mark.parametrize(
+    "target, status",
+    [
+        ("/agreements/%FF/", 400),
+        ("/api/v1/agreements/%C3%28/", 400),
+        ("/api/v1/agreements/a%00b/", 400),
+        ("/api/v1/agreements/?search=%FF", 400),
+        ("/api/v1/agreements/%C2%B2/", 404),
+        ("/api/v1/agreements/?updated_since=2020-01-01T00:00:00%2B16:00", 400),
+        ("/api/v1/agreements/" + "a" * 3000 + "/", 404),
+    ],
+)
+def test_the_production_server_refuses_bad_requests_with_a_message(served, target, status):
+    answer, body = raw_get(served, target)
+    assert answer == status
+    assert len(body) < 2000
+
+
+def test_the_production_server_refuses_a_foreign_host(served):
+    assert raw_get(served, "/api/v1/", host="evil.example")[0] == 400
+
+
+def test_the_production_server_refuses_a_request_line_past_its_limit(served):
+    # gunicorn's own limit (4,094 bytes) stops an 8 KB path before Django; either way, no echo.
+    status, body = raw_get(served, "/api/v1/agreements/" + "a" * 8192 + "/")
+    assert status in (400, 414)
+    assert b"a" * 1000 not in body
+
+
+def test_the_production_server_still_answers_good_requests(served):
+    assert get(served + "/api/v1/agreements/")[0] == 200
