@@ -89,7 +89,7 @@ def test_a_source_keeps_its_old_slug_too(client):
 def test_an_unknown_slug_is_the_portals_own_404_page(client):
     response = client.get("/agreements/no-such-agreement/")
     assert response.status_code == 404
-    assert "找不到这个页面" in text_of(response) and 'role="search"' in text_of(response)
+    assert "页面不存在" in text_of(response) and "Not Found</h1>" not in text_of(response)
 
 
 def test_a_region_lists_its_agreements_in_date_order_undated_last(client):
