@@ -22,5 +22,6 @@ urlpatterns = [
     path("feed/", ChangedRecordsFeed(), name="feed"),
     path("api/v1/search/", include("search.urls")),
     path("api/v1/", include("api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
