@@ -44,6 +44,10 @@ class AgreementQuerySet(RegionalRecordQuerySet):
         """
         return self.counts_by_region(regions, "date_year")
 
+    def for_network(self):
+        """Agreements as network nodes: title, ``regions_list``; nothing a node does not show."""
+        return self.with_regions().only("id", "slug", "title", "untitled")
+
     def named(self, text: str):
         """The agreement a paper means by this title or alias, 《》 or not."""
         text = text.strip().strip("《》")

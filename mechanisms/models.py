@@ -36,6 +36,10 @@ class MechanismQuerySet(RegionalRecordQuerySet):
         """
         return self.counts_by_region(regions, "category")
 
+    def category_counts(self) -> dict[str, int]:
+        """{category: mechanisms}, every mechanism counted once, with a region or without."""
+        return dict(self.order_by().values_list("category").annotate(n=models.Count("pk")))
+
     def for_network(self):
         """Mechanisms as network nodes: name, category, ``regions_list`` and the agreement that set them up."""
         return self.with_regions().only("id", "slug", "name", "category", "established_by_id", "parent_id")

@@ -10,6 +10,8 @@ from .views import HomeView
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    # Before mechanisms/ and regions/, whose <slug>/ routes would take "matrix" and "compare".
+    path("", include("explore.urls")),
     path("agreements/", include("agreements.urls")),
     path("mechanisms/", include("mechanisms.urls")),
     path("regions/", include("regions.urls")),
