@@ -36,8 +36,10 @@ class TimelineView(TemplateView):
     def get(self, request, *args, **kwargs):
         shared = QueryDict(mutable=True)
         for name in SHARED_PARAMETERS:
-            if name in request.GET:
-                shared.setlist(name, request.GET.getlist(name))
+            # An empty field of the page's own form means "not set", as an absent one does.
+            given = [value for value in request.GET.getlist(name) if value.strip()]
+            if given:
+                shared.setlist(name, given)
         type_form = TypeForm(request.GET)
         agreements = AgreementFilterSet(shared, queryset=Agreement.objects.for_timeline())
         events = EventFilterSet(shared, queryset=Event.objects.for_timeline())

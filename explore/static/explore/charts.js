@@ -18,6 +18,8 @@
     var chart = window.echarts.init(el, null, { renderer: "svg" });
     option.color = PALETTE;
     option.aria = { enabled: true };
+    // Still pictures: no fade-in or growing bars (kinder to readers who dislike motion, and screenshots show the data).
+    option.animation = false;
     option.textStyle = { fontFamily: getComputedStyle(document.body).fontFamily };
     chart.setOption(option);
     if (onClick) { chart.on("click", onClick); }
@@ -67,7 +69,8 @@
         type: "graph",
         layout: "force",
         // Laid out at once, not animated: the picture is still when the page is read or tested.
-        force: { repulsion: 90, edgeLength: [30, 80], gravity: 0.12, layoutAnimation: false },
+        force: { repulsion: 60, edgeLength: [20, 60], gravity: 0.25, layoutAnimation: false },
+        zoom: 0.85,
         roam: true,
         draggable: false,
         categories: network.categories.map(function (name) { return { name: name }; }),
@@ -76,7 +79,8 @@
                    label: { show: n.category === 0 } };
         }),
         links: network.links,
-        lineStyle: { color: "#98a2b3", opacity: 0.6 },
+        lineStyle: { color: "#98a2b3", opacity: 0.7 },
+        label: { position: "right", fontSize: 12, color: "#1d2330" },
         emphasis: { focus: "adjacency", label: { show: true } }
       }]
     }, function (params) {
