@@ -120,19 +120,23 @@ class RegionQuerySet(CitedRecordQuerySet):
 
 
     def tree(self) -> list["Region"]:
-        """Every region in tree order (each region followed by its sub-regions), in one query.
+        """The queryset's regions in tree order (each region followed by its sub-regions), in one query
+        (plus the queryset's prefetches); parents are set from the same rows.
 
         Each carries ``depth`` (0 for a region with no parent) and ``descendant_ids`` (its own id
         and those of every region inside it): the timeline's lanes, the matrix's rows and the
         per-region counts, which include sub-regions as ``?region=`` does, are read from it.
         """
-        regions = list(Region.objects.select_related(None).order_by("pk"))
+        regions = list(self.order_by("pk"))
+        by_pk = {region.pk: region for region in regions}
         children: dict[int | None, list[Region]] = {}
         known = {region.pk for region in regions}
         for region in regions:
             # A parent outside the table cannot happen (PROTECT); a cycle typed in the admin leaves its regions rootless.
             parent = region.parent_id if region.parent_id in known else None
             children.setdefault(parent, []).append(region)
+            if parent is not None:
+                region.parent = by_pk[parent]  # the parent row is at hand: no query to reach it
         ordered: list[Region] = []
 
         def visit(region: Region, depth: int, path: frozenset) -> list[int]:
@@ -160,16 +164,15 @@ class RegionQuerySet(CitedRecordQuerySet):
         """
         from django.db.models import Prefetch
 
-        tree = {region.slug: region for region in self.tree()}
-        chosen = [tree[slug] for slug in slugs if slug in tree]
-        loaded = {
-            region.pk: region
-            for region in Region.objects.filter(pk__in=[r.pk for r in chosen]).prefetch_related(
+        tree = {
+            region.slug: region
+            for region in self.prefetch_related(
                 Prefetch("members", queryset=Jurisdiction.objects.order_by("pk")),
                 Prefetch("children", queryset=Region.objects.order_by("pk")),
                 Prefetch("stages", queryset=Stage.objects.order_by("order", "pk")),
-            ).select_related("parent")
+            ).tree()
         }
+        chosen = [tree[slug] for slug in slugs if slug in tree]
         agreement = Region._meta.get_field("agreements").related_model
         mechanism = Region._meta.get_field("mechanisms").related_model
         event = Region._meta.get_field("events").related_model
@@ -185,8 +188,7 @@ class RegionQuerySet(CitedRecordQuerySet):
         )
         result = []
         for region in chosen:
-            full = loaded[region.pk]
-            full.depth, full.descendant_ids = region.depth, region.descendant_ids
+            full = region
             full.agreements_by_year = {year: n for (pk, year), n in by_year.items() if pk == region.pk}
             full.mechanisms_by_category = {cat: n for (pk, cat), n in by_category.items() if pk == region.pk}
             full.agreement_count = sum(full.agreements_by_year.values())

@@ -41,10 +41,15 @@ class TimelineView(TemplateView):
             if given:
                 shared.setlist(name, given)
         type_form = TypeForm(request.GET)
-        agreements = AgreementFilterSet(shared, queryset=Agreement.objects.for_timeline())
-        events = EventFilterSet(shared, queryset=Event.objects.for_timeline())
+        agreements, events = Agreement.objects.for_timeline(), Event.objects.for_timeline()
+        forms_to_check = [type_form]
+        if shared:
+            # Only a filtered timeline needs the FilterSets (building their forms costs a few ms).
+            agreement_filters = AgreementFilterSet(shared, queryset=agreements)
+            forms_to_check.append(agreement_filters.form)
+            agreements, events = agreement_filters.qs, EventFilterSet(shared, queryset=events).qs
         errors = []
-        for form in (type_form, agreements.form):
+        for form in forms_to_check:
             if not form.is_valid():
                 errors += [f"{name}：{message}" for name, messages in form.errors.items() for message in messages]
         context = self.get_context_data(shared=shared, **kwargs)
@@ -53,8 +58,8 @@ class TimelineView(TemplateView):
             return self.render_to_response(context, status=400)
         types = type_form.cleaned_data["type"] or [timeline.AGREEMENT, timeline.EVENT]
         found = timeline.entries_from(
-            agreements.qs if timeline.AGREEMENT in types else [],
-            events.qs if timeline.EVENT in types else [],
+            agreements if timeline.AGREEMENT in types else [],
+            events if timeline.EVENT in types else [],
         )
         tree, stages = context["tree"], context["stages"]
         timeline.assign_lanes(found, tree)
