@@ -47,8 +47,8 @@
     start("by-category", {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: { top: 0, type: "scroll" },
-      grid: { left: 10, right: 24, top: 40, bottom: 20, containLabel: true },
-      xAxis: { type: "value", name: byCategory.axis, minInterval: 1 },
+      grid: { left: 10, right: 24, top: 40, bottom: 36, containLabel: true },
+      xAxis: { type: "value", name: byCategory.axis, nameLocation: "middle", nameGap: 26, minInterval: 1 },
       yAxis: { type: "category", data: byCategory.categories, inverse: true },
       series: byCategory.series.map(function (s) {
         return { name: s.name, type: "bar", stack: "regions", data: s.data, emphasis: { focus: "series" } };

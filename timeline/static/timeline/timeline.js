@@ -13,7 +13,9 @@
   if (!data.marks.length) { return; }
   var box = section.querySelector(".timeline-scroll");
   var NS = "http://www.w3.org/2000/svg";
-  var LABEL = 170, YEAR = 64, ROW = 22, LANE_PAD = 8, AXIS = 28, ERA_ROW = 20, RIGHT = 16;
+  // On a phone the lane names take a narrower column, so that more of the years show at once.
+  var narrow = window.innerWidth < 520;  // the section is still hidden: its own width is 0
+  var LABEL = narrow ? 104 : 170, NAME_CHARS = narrow ? 6 : 11, YEAR = 64, ROW = 22, LANE_PAD = 8, AXIS = 28, ERA_ROW = 20, RIGHT = 16;
   var first = data.first, last = data.last;
   var width = LABEL + (last - first) * YEAR + RIGHT;
 
@@ -89,10 +91,10 @@
   var laneGroup = el("g", { "class": "lanes" }, svg);
   lanes.forEach(function (lane) {
     el("line", { "class": "lane-line", x1: 0, x2: width, y1: lane.top + lane.height, y2: lane.top + lane.height }, laneGroup);
-    var label = el("text", { "class": "lane-label" + (lane.lane.depth ? " sub" : ""), x: 6 + lane.lane.depth * 14,
+    var label = el("text", { "class": "lane-label" + (lane.lane.depth ? " sub" : ""), x: 6 + lane.lane.depth * (narrow ? 8 : 14),
                              y: lane.top + LANE_PAD + ROW / 2 + 4 }, laneGroup);
     var name = lane.lane.name;
-    label.textContent = (lane.lane.depth ? "└ " : "") + (name.length > 11 ? name.slice(0, 10) + "…" : name);
+    label.textContent = (lane.lane.depth ? "└ " : "") + (name.length > NAME_CHARS ? name.slice(0, NAME_CHARS - 1) + "…" : name);
     el("title", {}, label).textContent = name;
   });
 
