@@ -13,6 +13,7 @@ from mechanisms.models import Mechanism
 from regions.models import Region
 
 from .forms import CompareForm
+from .labels import label as translated
 
 
 def mechanism_list_url(**params) -> str:
@@ -34,14 +35,14 @@ class MechanismMatrixView(TemplateView):
             cells = []
             for value, label in categories:
                 n = counts.get((region.pk, value), 0)
-                cells.append({"category": value, "label": label, "count": n,
+                cells.append({"category": value, "label": translated(label), "count": n,
                               "url": mechanism_list_url(region=region.slug, category=value) if n else None})
             total = sum(c["count"] for c in cells)
             rows.append({"region": region, "cells": cells, "total": total,
                          "url": mechanism_list_url(region=region.slug)})
         per_category = Mechanism.objects.category_counts()
         columns = [
-            {"value": value, "label": label, "total": per_category.get(value, 0),
+            {"value": value, "label": translated(label), "total": per_category.get(value, 0),
              "url": mechanism_list_url(category=value)}
             for value, label in categories
         ]
@@ -81,13 +82,14 @@ class RegionCompareView(TemplateView):
         slugs = form.chosen_slugs()
         compared = Region.objects.for_comparison(slugs)
         categories = [
-            {"value": value, "label": label,
+            {"value": value, "label": translated(label),
              "cells": [{"count": r.mechanisms_by_category.get(value, 0),
                         "url": mechanism_list_url(region=r.slug, category=value)} for r in compared]}
             for value, label in Mechanism.Category.choices
             if any(r.mechanisms_by_category.get(value) for r in compared)
         ]
         for region in compared:
+            region.kind_label = translated(region.get_kind_display())
             region.diagram = member_diagram(region)
             years = [y for y in region.agreements_by_year if y is not None]
             region.year_span = (min(years), max(years)) if years else None
@@ -126,7 +128,9 @@ class ChartsView(TemplateView):
                 "axis": _("份数"), "note": _("没有确切年份的文件（只知在某年之前或时间不详）不在图中，见表格最后一列。")}
 
     def _by_category(self, regions, counts) -> dict:
-        categories = [(v, label) for v, label in Mechanism.Category.choices if any(c == v for (_pk, c) in counts)]
+        categories = [
+            (v, translated(label)) for v, label in Mechanism.Category.choices if any(c == v for (_pk, c) in counts)
+        ]
         series = [
             {"name": r.name, "slug": r.slug,
              "data": [counts.get((r.pk, v), 0) for v, _label in categories],

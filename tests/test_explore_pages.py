@@ -372,3 +372,34 @@ def test_a_page_runs_as_many_queries_with_ten_times_the_records(client, path):
 
 def test_the_comparison_runs_as_many_queries_for_four_regions_as_for_two(client):
     assert queries(client, PAGES[3]) == queries(client, PAGES[4])
+
+
+# ---------------------------------------------------------------- English
+
+
+def test_every_choice_label_the_explore_pages_show_has_english():
+    from django.utils import translation
+
+    from explore.labels import label
+
+    with translation.override("en"):
+        for _value, text in [*Mechanism.Category.choices, *Region.Kind.choices]:
+            assert not re.search(r"[\u4e00-\u9fff]", label(text)), text
+
+
+@pytest.mark.parametrize("path, heading, phrase", [
+    ("/timeline/", "Timeline: agreements and events", "By development stage and year"),
+    ("/mechanisms/matrix/", "Mechanism matrix: category × region", "Government services"),
+    ("/regions/compare/?region=jjj&region=yrd", "Compare regions", "Large region"),
+    ("/charts/", "Charts", "Mechanisms per category, by region"),
+])
+def test_accept_language_en_gives_the_english_interface(client, path, heading, phrase):
+    page = html(client.get(path, HTTP_ACCEPT_LANGUAGE="en"))
+    assert f"<h1>{heading}</h1>" in unescape(page)
+    assert phrase in page
+
+
+def test_an_english_timeline_writes_partial_dates_in_english(client):
+    page = html(client.get("/timeline/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert ">before 2014<" in page and ">Jan 2016<" in page and ">Date unknown<" in page
+    assert "2014年之前" not in page.split('class="timeline-list"', 1)[1].split("<script", 1)[0]

@@ -19,6 +19,8 @@ from datetime import date as calendar_date
 
 from records.dates import PartialDate
 
+from .templatetags.partial_dates import date_label, period_label
+
 AGREEMENT, EVENT = "agreement", "event"
 
 
@@ -195,7 +197,7 @@ def drawing_data(entries: list[Entry], tree, stages, lane_names: dict) -> dict:
         drawn_stages.append({
             "name": stage.name,
             "region": region.name if region else "",
-            "period": stage.period_display,
+            "period": period_label(stage),
             "from": stage.start_year if stage.start_year is not None else first,
             "open_start": stage.start_year is None,
             "to": stage.end_year + 1 if stage.end_year is not None else last,
@@ -210,7 +212,7 @@ def drawing_data(entries: list[Entry], tree, stages, lane_names: dict) -> dict:
             "type": entry.type,
             "title": entry.title,
             "url": entry.url,
-            "date": entry.date.display if entry.end_date is None else f"{entry.date.display}—{entry.end_date.display}",
+            "date": date_label(entry.date) if entry.end_date is None else f"{date_label(entry.date)}—{date_label(entry.end_date)}",
             "precision": entry.precision,
             "ranged": entry.end_date is not None,
             "start": round(start, 4) if start is not None else None,

@@ -34,3 +34,14 @@ def precision_label(date) -> str:
         "before": gettext("只知在某年之前"),
         "unknown": gettext("时间不详"),
     }[str(date.precision)]
+
+
+@register.filter
+def period_label(stage) -> str:
+    """A stage's years: 「2014—2016年」「2014年之前」「2020—至今」, or "2014–2016", "before 2014", "2020–present"."""
+    if not (get_language() or "").startswith("en"):
+        return stage.period_display
+    if stage.start_year is None and stage.end_year is not None:
+        return gettext("%(year)s年之前") % {"year": stage.end_year + 1}
+    start = str(stage.start_year) if stage.start_year else "?"
+    return f"{start}–{stage.end_year}" if stage.end_year else f"{start}–present"
