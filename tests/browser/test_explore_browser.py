@@ -135,12 +135,21 @@ def test_the_charts_render_and_a_node_opens_its_record(page):
     # Click the first region node of the network (its position from ECharts' own layout).
     page.locator("#chart-network").scroll_into_view_if_needed()
     point = page.evaluate("""() => {
-        const chart = echarts.getInstanceByDom(document.getElementById('chart-network'));
+        // The first region node the force layout placed inside the chart's box.
+        const el = document.getElementById('chart-network');
+        const chart = echarts.getInstanceByDom(el);
         const data = chart.getModel().getSeriesByIndex(0).getData();
-        const box = document.getElementById('chart-network').getBoundingClientRect();
-        const [x, y] = chart.convertToPixel({seriesIndex: 0}, data.getItemLayout(0));
-        return {x: box.left + x, y: box.top + y, url: data.getItemModel(0).get('url')};
+        const box = el.getBoundingClientRect();
+        for (let i = 0; i < data.count(); i++) {
+            const [x, y] = chart.convertToPixel({seriesIndex: 0}, data.getItemLayout(i));
+            const model = data.getItemModel(i);
+            if (model.get('category') === 0 && x > 20 && y > 40 && x < box.width - 20 && y < box.height - 20) {
+                return {x: box.left + x, y: box.top + y, url: model.get('url')};
+            }
+        }
+        return null;
     }""")
+    assert point is not None
     page.mouse.click(point["x"], point["y"])
     page.wait_for_url(f"**{point['url']}")
 

@@ -3,7 +3,8 @@
 (function () {
   "use strict";
   if (!window.echarts) { return; }
-  var PALETTE = ["#1f4e8c", "#c2410c", "#15803d", "#7e22ce", "#b45309", "#0e7490", "#be123c", "#4d7c0f"];
+  // Distinct hues, each dark enough to read on white; the network uses the first three (region, agreement, mechanism).
+  var PALETTE = ["#1f4e8c", "#c2410c", "#15803d", "#7e22ce", "#0e7490", "#be123c", "#b45309", "#4d7c0f"];
 
   function data(name) {
     var block = document.getElementById("chart-data-" + name);
@@ -69,8 +70,8 @@
         type: "graph",
         layout: "force",
         // Laid out at once, not animated: the picture is still when the page is read or tested.
-        force: { repulsion: 60, edgeLength: [20, 60], gravity: 0.25, layoutAnimation: false },
-        zoom: 0.85,
+        force: { repulsion: 70, edgeLength: [20, 60], gravity: 0.3, layoutAnimation: false },
+        zoom: 1.05,
         roam: true,
         draggable: false,
         categories: network.categories.map(function (name) { return { name: name }; }),
