@@ -14,6 +14,7 @@ Placing rules (fixtures/README.md, "Partial dates stay partial"):
 from __future__ import annotations
 
 import calendar
+import math
 from dataclasses import dataclass, field
 from datetime import date as calendar_date
 
@@ -174,8 +175,8 @@ def axis_years(entries: list[Entry], stages) -> tuple[int, int]:
         if stage.end_year:
             ends.append(stage.end_year + 1)
     if not starts:
-        return 2010, 2025
-    return int(min(starts)), int(max(ends)) if max(ends) == int(max(ends)) else int(max(ends)) + 1
+        return 2010, 2025  # nothing dated to draw: any span will do, the page says there is nothing
+    return math.floor(min(starts)), math.ceil(max(ends))
 
 
 def drawing_data(entries: list[Entry], tree, stages, lane_names: dict) -> dict:
