@@ -24,3 +24,26 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 # Trust X-Forwarded-* only from the local proxy unless told otherwise.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Gunicorn's own lines as JSON objects on stdout too, like the portal's (settings LOGGING), so that
+# one log collector reads both; an access line carries the response's X-Request-ID, as the
+# portal's line about the same request does.
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(D)sus request_id=%({x-request-id}o)s'
+if os.environ.get("PORTAL_LOG_FORMAT", "json") == "json":
+    _to_stdout = {"handlers": ["stdout"], "level": "INFO", "propagate": False}
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "fmt": "%(levelname)s %(name)s %(message)s",
+                "timestamp": "time",
+                "rename_fields": {"levelname": "level", "name": "logger"},
+            }
+        },
+        "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"}},
+        "root": {"level": "INFO", "handlers": []},
+        # An access log sent elsewhere (GUNICORN_ACCESS_LOG, e.g. /dev/null under load) stays there.
+        "loggers": {"gunicorn.error": _to_stdout, **({"gunicorn.access": _to_stdout} if accesslog == "-" else {})},
+    }

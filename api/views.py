@@ -10,6 +10,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.urls import Resolver404, resolve
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
@@ -17,7 +18,6 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from agreements.filters import AgreementFilterSet
@@ -28,6 +28,7 @@ from findings.models import Figure, Finding
 from mechanisms.filters import MechanismFilterSet
 from mechanisms.models import Mechanism
 from opendata.linked_data import CONTEXT, record_jsonld
+from records.messages import excerpt
 from regions.filters import JurisdictionFilterSet, RegionFilterSet, StageFilterSet
 from regions.models import Jurisdiction, Region, Stage
 from sources.filters import SourceFilterSet
@@ -40,17 +41,7 @@ from .exceptions import api_exception_handler
 from .pagination import PortalPagination
 from .renderers import CSVRenderer, JSONLDRenderer, stream_csv
 from .stats import stats_matrix
-
-
-class AnonThrottle(AnonRateThrottle):
-    """Anonymous rate from ``API_ANON_THROTTLE_RATE`` (e.g. "100/min"; unset means no limit).
-
-    Read per request rather than from DRF's import-time defaults, so a deployment (or a test)
-    that changes the setting is obeyed without re-importing DRF.
-    """
-
-    def get_rate(self):
-        return settings.API_ANON_THROTTLE_RATE
+from .throttling import AnonThrottle
 
 
 class PortalAPIView(APIView):
@@ -61,6 +52,13 @@ class PortalAPIView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [AnonThrottle]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
+
+    def get_renderers(self):
+        # The browsable API is a development aid (settings.API_BROWSABLE); production answers JSON.
+        renderers = super().get_renderers()
+        if not settings.API_BROWSABLE:
+            renderers = [r for r in renderers if not isinstance(r, BrowsableAPIRenderer)]
+        return renderers
 
     def get_exception_handler(self):
         return api_exception_handler
@@ -88,6 +86,9 @@ ERRORS = {
 }
 
 
+ID_MAX_DIGITS = 18
+
+
 class RecordViewSet(PortalAPIView, viewsets.ReadOnlyModelViewSet):
     """List and detail of one resource.
 
@@ -108,7 +109,7 @@ class RecordViewSet(PortalAPIView, viewsets.ReadOnlyModelViewSet):
         except Http404:
             # DRF's answer to an unknown ?format= is a bare 404; say which formats exist.
             asked = request.query_params.get(api_settings.URL_FORMAT_OVERRIDE, "")
-            raise NotFound(f"不提供 format={asked}：列表可用 json、csv 或 jsonld，单条记录可用 json 或 jsonld。") from None
+            raise NotFound(f"不提供 format={excerpt(asked)}：列表可用 json、csv 或 jsonld，单条记录可用 json 或 jsonld。") from None
 
     def get_renderers(self):
         # CSV is a list format; a detail asked for as CSV is refused by content negotiation.
@@ -132,11 +133,13 @@ class RecordViewSet(PortalAPIView, viewsets.ReadOnlyModelViewSet):
         queryset = self.get_queryset()
         value = self.kwargs[self.lookup_field]
         found = list(queryset.filter(slug=value)[:1])
-        if not found and value.isdigit():
+        # Only ASCII digits are an id: str.isdigit() also accepts "²", "１" and "١", which int()
+        # reads as 2 or 1 (issue 14). Eighteen digits fit PostgreSQL's bigint.
+        if not found and value.isascii() and value.isdigit() and len(value) <= ID_MAX_DIGITS:
             found = list(queryset.filter(pk=int(value))[:1])
         if not found:
             noun = queryset.model._meta.verbose_name
-            raise NotFound(f"没有 slug 或 id 为「{value}」的{noun}。")
+            raise NotFound(f"没有 slug 或 id 为「{excerpt(value)}」的{noun}。")
         self.check_object_permissions(self.request, found[0])
         return found[0]
 
@@ -341,3 +344,20 @@ class ExportView(PortalAPIView):
         return Response(
             dataset_export(), headers={"Content-Disposition": 'inline; filename="portal-dataset.json"'}
         )
+
+
+class DocsView(SpectacularSwaggerView):
+    """Swagger UI without inline script (CSP) and without a CSRF token (no cookie for readers).
+
+    drf-spectacular's page inlines its start-up script and a CSRF token for write requests; the
+    API takes none, so the page loads api/docs.js instead. It also relaxes
+    Cross-Origin-Opener-Policy for OAuth pop-ups, which an anonymous API has no use for.
+    """
+
+    template_name = "api/docs.html"
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        del response.headers["Cross-Origin-Opener-Policy"]
+        return response

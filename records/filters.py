@@ -10,6 +10,7 @@ the function that runs it in ``settings.PORTAL_SEARCH_FUNCTION``.
 """
 
 import copy
+from datetime import timedelta
 from functools import cache
 
 from django import forms
@@ -18,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.module_loading import import_string
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.drainage import set_override
 
 from records.dates import MAX_YEAR, MIN_YEAR
@@ -42,6 +44,25 @@ class SearchField(forms.CharField):
 
 class SearchFilter(filters.CharFilter):
     field_class = SearchField
+
+
+# PostgreSQL accepts time-zone offsets up to 15:59 either way; Python up to 23:59. A larger one got
+# past the form and failed in the database (psycopg2's InvalidTimeZoneDisplacementValue, a 500).
+MAX_UTC_OFFSET = timedelta(hours=15, minutes=59)
+
+
+class ChangeTimeField(IsoDateTimeField):
+    """An ISO 8601 moment whose offset from UTC the database can store (at most ±15:59)."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is not None and abs(moment.utcoffset()) > MAX_UTC_OFFSET:
+            raise ValidationError("时区偏移须在 ±15:59 之内，如 2025-01-01T00:00:00+08:00。", code="invalid_offset")
+        return moment
+
+
+class ChangeTimeFilter(filters.IsoDateTimeFilter):
+    field_class = ChangeTimeField
 
 
 def documented_as(filter_, schema: dict) -> None:
@@ -87,7 +108,7 @@ class RecordFilterSet(filters.FilterSet):
     search = SearchFilter(
         help_text=f"检索词（1–{SEARCH_MAX_LENGTH} 个字符）。结果按相关度排序，除非同时给出 ordering。",
     )
-    updated_since = filters.IsoDateTimeFilter(
+    updated_since = ChangeTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         help_text="只返回此时刻（ISO 8601，如 2025-01-01T00:00:00+08:00）之后修改过的记录。",

@@ -13,6 +13,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from records.messages import bounded, bounded_errors, excerpt
 from regions.models import Region, Stage
 
 from .backends import RESULT_CAP, Filters, backend
@@ -42,9 +43,9 @@ class SearchParameters(serializers.Serializer):
         max_length=MAX_QUERY_LENGTH,
         trim_whitespace=True,
         error_messages={
-            "blank": "Type something to search for: q is empty.",
-            "required": "Type something to search for: q is missing.",
-            "max_length": f"The query is too long: at most {MAX_QUERY_LENGTH} characters.",
+            "blank": "请输入检索词：q 为空。",
+            "required": "请输入检索词：缺少 q。",
+            "max_length": f"检索词过长：最多 {MAX_QUERY_LENGTH} 个字符。",
         },
     )
     type = serializers.ListField(child=serializers.ChoiceField(choices=SearchDocument.Kind.choices), required=False)
@@ -65,13 +66,13 @@ class SearchParameters(serializers.Serializer):
     def validate_region(self, slug):
         ids = Region.objects.with_descendants(slug)
         if not ids:
-            raise serializers.ValidationError(f"No region '{slug}'.")
+            raise serializers.ValidationError(f"没有 slug 为「{excerpt(slug)}」的协作区域。")
         return ids
 
     def validate_stage(self, slug):
         stage = Stage.objects.filter(slug=slug).first()
         if stage is None:
-            raise serializers.ValidationError(f"No stage '{slug}'.")
+            raise serializers.ValidationError(f"没有 slug 为「{excerpt(slug)}」的发展阶段。")
         return stage.pk
 
     def validate_page_size(self, value):
@@ -79,7 +80,7 @@ class SearchParameters(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs.get("year_from") and attrs.get("year_to") and attrs["year_from"] > attrs["year_to"]:
-            raise serializers.ValidationError({"year_to": "year_to is before year_from."})
+            raise serializers.ValidationError({"year_to": f"year_to（{attrs['year_to']}）早于 year_from（{attrs['year_from']}）。"})
         return attrs
 
 
@@ -90,8 +91,8 @@ def _message(errors) -> str:
             text = next(iter(text.values()))
         if isinstance(text, list):
             text = text[0]
-        return str(text) if field in ("q", "non_field_errors") else f"{field}: {text}"
-    return "Invalid parameters."
+        return bounded(text) if field in ("q", "non_field_errors") else bounded(f"{field}：{text}")
+    return "请求参数有误。"
 
 
 class SearchView(APIView):
@@ -117,7 +118,7 @@ class SearchView(APIView):
     def get(self, request):
         params = SearchParameters(data=request.query_params)
         if not params.is_valid():
-            return Response({"detail": _message(params.errors), "errors": params.errors}, status=400)
+            return Response({"detail": _message(params.errors), "errors": bounded_errors(params.errors)}, status=400)
         p = params.validated_data
         plan = query_plan(p["q"])
         filters = Filters(
@@ -131,7 +132,7 @@ class SearchView(APIView):
         count = len(hits)
         page, size = p["page"], p["page_size"]
         if (page - 1) * size >= max(count, 1) and page > 1:
-            return Response({"detail": "Invalid page."}, status=404)
+            return Response({"detail": f"第 {excerpt(page, 20)} 页超出了最后一页。"}, status=404)
         window = hits[(page - 1) * size : page * size]
         return Response(
             {

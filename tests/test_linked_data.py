@@ -16,7 +16,7 @@ from timeline.models import Event
 pytestmark = pytest.mark.django_db
 
 SCHEMA = "https://schema.org/"
-BLOCK = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+BLOCK = re.compile(r'<script type="application/ld\+json"(?: nonce="[^"]+")?>(.*?)</script>', re.S)
 MODELS = [Agreement, Mechanism, Event, Region, Jurisdiction, Stage, Finding, Figure, Source]
 
 

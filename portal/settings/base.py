@@ -1,10 +1,12 @@
 """Settings shared by every environment; each value that differs between machines comes from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -61,6 +63,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "django_guid",
     "portal",
     "records",
     "sources",
@@ -77,20 +81,31 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of the request, the 503 and the 500 page carry its id.
+    "django_guid.middleware.guid_middleware",
     # Outermost, so that a lost database answers 503 wherever it was noticed (portal/unavailable.py).
     "portal.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Outside the response cache, so that every answer (a cached one, a 304, an error) gets the
+    # headers and a cached body is never served with another request's nonce.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Malformed requests (NUL bytes, invalid UTF-8, 1,000+ parameters, huge URLs) stop here with a 4xx.
+    "portal.guard.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Early, so that a 304 or a cached API response skips sessions, CSRF and the view (records/middleware.py).
     "records.middleware.RevisionCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions (a chosen language persists in its cookie), before common (redirects).
     "django.middleware.locale.LocaleMiddleware",
+    # The API speaks one language whatever the reader's browser asks for.
+    "portal.guard.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it answers a locked-out login attempt.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Django's cache: shared Redis when REDIS_URL is set (several workers see one cache), else this
@@ -124,6 +139,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # csp_nonce: inline <script> blocks (the JSON-LD) carry the response's nonce.
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -131,7 +148,8 @@ TEMPLATES = [
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # OWASP ASVS 5.0 V6.2.1: at least 12 characters (Django's default is 8).
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -164,12 +182,31 @@ PORTAL_SEARCH_FUNCTION = "search.query.search_queryset"
 
 # ---------------------------------------------------------------- REST API (api/)
 API_ANON_THROTTLE_RATE = os.environ.get("API_ANON_THROTTLE_RATE", "") or None
+# The public API is anonymous and read-only (issue 14, "Security"): no authentication at all (Basic
+# authentication on it let anyone guess passwords unthrottled; a session would make it personal),
+# JSON only unless API_BROWSABLE (the browsable API is a development aid), our JSON errors on every
+# view (search included), and the throttle keyed on the address the nearest trusted proxy saw.
+API_BROWSABLE = env_bool("API_BROWSABLE", False)
+
+
+def api_renderers(browsable: bool) -> list[str]:
+    return ["rest_framework.renderers.JSONRenderer"] + (["rest_framework.renderers.BrowsableAPIRenderer"] if browsable else [])
+
+
 REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": api_renderers(API_BROWSABLE),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"] if API_ANON_THROTTLE_RATE else [],
+    # Reads API_ANON_THROTTLE_RATE per request; no rate set means nobody is throttled.
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_THROTTLE_RATE},
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
+    # How many proxies in front of the portal append to X-Forwarded-For. 0: the client is the peer
+    # address (REMOTE_ADDR); n: the n-th address from the right, the one our outermost proxy saw.
+    # DRF's default (None) takes the whole header, which any client can write.
+    "NUM_PROXIES": env_int("PORTAL_NUM_PROXIES", 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "区域警务协作知识库 API",
@@ -183,3 +220,97 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI otherwise posts the schema's URL to validator.swagger.io for its badge.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
+
+# ---------------------------------------------------------------- Security headers (issue 14)
+# Django's own Content-Security-Policy (django.middleware.csp). Scripts only from the portal itself
+# or carrying this response's nonce, never inline code without it; nothing may frame the portal.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    # A <style> block needs the nonce too; style="" attributes are refused (keep styles in static/).
+    "style-src": [CSP.SELF, CSP.NONCE],
+    # Swagger UI's stylesheet draws its icons as data: URIs.
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
+
+# ---------------------------------------------------------------- Editors (issue 14, "Editors")
+# Sessions exist only for staff in the admin. They end after PORTAL_SESSION_IDLE_MINUTES without a
+# request (each request pushes the expiry forward) and when the browser closes; logging out deletes
+# the session row (Django's logout flushes it), so a copied cookie is worthless afterwards.
+SESSION_COOKIE_AGE = env_int("PORTAL_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# django-axes: after AXES_FAILURE_LIMIT failed logins for one account, or from one address, that
+# account or address is refused, even with the right password, for PORTAL_LOCKOUT_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("PORTAL_LOGIN_FAILURE_LIMIT", 5)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("PORTAL_LOCKOUT_MINUTES", 30))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "errors/locked.html"
+# The same client address as the API's throttle (PORTAL_NUM_PROXIES), not a header a client writes.
+AXES_CLIENT_IP_CALLABLE = "portal.guard.client_address"
+
+# ---------------------------------------------------------------- Request ids and logging
+# Every request gets an id: the caller's X-Request-ID when it is a UUID, a new one otherwise. It
+# comes back in the X-Request-ID header, is on every log line, and the 500 page shows it, so a
+# reader's report can be matched to the log.
+DJANGO_GUID = {"GUID_HEADER_NAME": "X-Request-ID", "EXPOSE_HEADER": False}
+# json (one object per line, for the log collector) or text (for a developer's terminal).
+PORTAL_LOG_FORMAT = os.environ.get("PORTAL_LOG_FORMAT", "json")
+PORTAL_LOG_LEVEL = os.environ.get("PORTAL_LOG_LEVEL", "INFO")
+
+
+def logging_config(log_format: str, level: str, stream: str = "stdout") -> dict:
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"}},
+        "formatters": {
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+                # ISO 8601 in UTC: the same clock in every process, whatever TIME_ZONE says.
+                "timestamp": "time",
+                "rename_fields": {"levelname": "level", "name": "logger"},
+                "json_ensure_ascii": False,
+            },
+            "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        },
+        "handlers": {
+            "stdout": {
+                "class": "logging.StreamHandler",
+                "stream": f"ext://sys.{stream}",
+                "filters": ["request_id"],
+                "formatter": log_format,
+            }
+        },
+        "root": {"handlers": ["stdout"], "level": level},
+        "loggers": {
+            # Django's own handlers (console only with DEBUG, mail to ADMINS) are replaced by ours.
+            "django": {"handlers": [], "level": level, "propagate": True},
+            # One line per request about where its id came from is noise; so is axes' start-up banner
+            # (its login failures and lock-outs, from "axes.handlers", are kept).
+            "django_guid": {"level": "ERROR"},
+            "axes.apps": {"level": "WARNING"},
+        },
+    }
+
+
+LOGGING = logging_config(PORTAL_LOG_FORMAT, PORTAL_LOG_LEVEL)

@@ -1,7 +1,9 @@
 """Local development: debug on by default and a throwaway key, never for a public host."""
 
+import os
+
 from .base import *  # noqa: F403
-from .base import env_bool, env_int
+from .base import api_renderers, env_bool, env_int, logging_config
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-deploy"  # noqa: F405
@@ -9,3 +11,9 @@ SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-deploy"  # noqa: F405
 # runserver serves each request in a thread of its own; a kept connection per thread, times 20
 # clients, exhausted PostgreSQL's connections (issue 14). Close each one at the end of its request.
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 0)  # noqa: F405
+
+# The browsable API and readable log lines help a developer; production has neither. Logs go to
+# stderr here, as runserver's do, so that a command's output on stdout stays clean.
+API_BROWSABLE = env_bool("API_BROWSABLE", DEBUG)
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_RENDERER_CLASSES": api_renderers(API_BROWSABLE)}  # noqa: F405
+LOGGING = logging_config(os.environ.get("PORTAL_LOG_FORMAT", "text"), PORTAL_LOG_LEVEL, stream="stderr")  # noqa: F405
