@@ -87,12 +87,15 @@
     }
   }
 
-  // Lanes and their labels.
+  // Lanes, and their names in a column that stays put while the years scroll under it.
   var laneGroup = el("g", { "class": "lanes" }, svg);
+  var names = el("g", { "class": "lane-names" });
+  el("rect", { "class": "lane-names-bg", x: 0, y: 0, width: LABEL - 2, height: height }, names);
   lanes.forEach(function (lane) {
     el("line", { "class": "lane-line", x1: 0, x2: width, y1: lane.top + lane.height, y2: lane.top + lane.height }, laneGroup);
+    el("line", { "class": "lane-line", x1: 0, x2: LABEL, y1: lane.top + lane.height, y2: lane.top + lane.height }, names);
     var label = el("text", { "class": "lane-label" + (lane.lane.depth ? " sub" : ""), x: 6 + lane.lane.depth * (narrow ? 8 : 14),
-                             y: lane.top + LANE_PAD + ROW / 2 + 4 }, laneGroup);
+                             y: lane.top + LANE_PAD + ROW / 2 + 4 }, names);
     var name = lane.lane.name;
     label.textContent = (lane.lane.depth ? "└ " : "") + (name.length > NAME_CHARS ? name.slice(0, NAME_CHARS - 1) + "…" : name);
     el("title", {}, label).textContent = name;
@@ -131,8 +134,12 @@
     });
   });
 
+  svg.appendChild(names);  // drawn last, over the eras and marks it covers when scrolled
   box.appendChild(svg);
   box.after(detail);
+  box.addEventListener("scroll", function () {
+    names.setAttribute("transform", "translate(" + box.scrollLeft + ",0)");
+  });
   section.hidden = false;
 
   // Keyboard: a roving tabindex over the marks.
