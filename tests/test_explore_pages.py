@@ -21,7 +21,7 @@ def html(response) -> str:
 
 
 def data_block(page: str, element_id: str) -> dict:
-    found = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>', page, re.S)
+    found = re.search(rf'<script id="{element_id}" type="application/json"[^>]*>(.*?)</script>', page, re.S)
     assert found, element_id
     return json.loads(found.group(1))
 
@@ -319,6 +319,15 @@ def test_every_chart_has_a_table_alternative(client):
     page = html(client.get("/charts/"))
     assert page.count('<table class="data">') == 2
     assert 'class="network-list"' in page
+
+
+@pytest.mark.parametrize("path, blocks", [("/timeline/", 1), ("/charts/", 3)])
+def test_the_data_blocks_carry_the_responses_csp_nonce(client, path, blocks):
+    response = client.get(path)
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+    found = re.findall(r'<script id="[^"]+" type="application/json"([^>]*)>', html(response))
+    assert len(found) == blocks
+    assert all(f'nonce="{nonce}"' in attributes for attributes in found)
 
 
 # ---------------------------------------------------------------- query counts
