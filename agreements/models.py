@@ -33,6 +33,21 @@ class AgreementQuerySet(RegionalRecordQuerySet):
             events_list=refs(event.objects.filter(agreements=pk).order_by_date(), "title"),
         )
 
+    def for_timeline(self):
+        """What a timeline mark shows: title, kind, date, ``regions_list`` and ``derived_stage``; no long texts."""
+        return self.with_stage().defer("summary", "signatories_text")
+
+    def year_region_counts(self, regions) -> dict[tuple[int, int | None], int]:
+        """{(region id, year): agreements} for each region, sub-regions included (see ``counts_by_region``).
+
+        Year None gathers the agreements with no exact year: a 「2014年之前」 bound or no date.
+        """
+        return self.counts_by_region(regions, "date_year")
+
+    def for_network(self):
+        """Agreements as network nodes: title, ``regions_list``; nothing a node does not show."""
+        return self.with_regions().only("id", "slug", "title", "untitled")
+
     def named(self, text: str):
         """The agreement a paper means by this title or alias, 《》 or not."""
         text = text.strip().strip("《》")

@@ -29,6 +29,21 @@ class MechanismQuerySet(RegionalRecordQuerySet):
             )
         )
 
+    def category_region_counts(self, regions) -> dict[tuple[int, str], int]:
+        """{(region id, category): mechanisms} for each region, sub-regions included (see ``counts_by_region``).
+
+        Each count equals the length of ``/mechanisms/?region=<slug>&category=<category>``.
+        """
+        return self.counts_by_region(regions, "category")
+
+    def category_counts(self) -> dict[str, int]:
+        """{category: mechanisms}, every mechanism counted once, with a region or without."""
+        return dict(self.order_by().values_list("category").annotate(n=models.Count("pk")))
+
+    def for_network(self):
+        """Mechanisms as network nodes: name, category, ``regions_list`` and the agreement that set them up."""
+        return self.with_regions().only("id", "slug", "name", "category", "established_by_id", "parent_id")
+
     def schemes(self):
         """Grouped schemes: mechanisms that have parts, such as 「八个一体化」 and 「五融」."""
         return self.filter(parts__isnull=False).distinct()

@@ -20,6 +20,8 @@ admin.site.index_title = "数据管理"
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    # Before mechanisms/ and regions/, whose <slug>/ routes would take "matrix" and "compare".
+    path("", include("explore.urls")),
     path("agreements/", include("agreements.urls")),
     path("mechanisms/", include("mechanisms.urls")),
     path("regions/", include("regions.urls")),

@@ -119,6 +119,87 @@ class RegionQuerySet(CitedRecordQuerySet):
         return found
 
 
+    def tree(self) -> list["Region"]:
+        """The queryset's regions in tree order (each region followed by its sub-regions), in one query
+        (plus the queryset's prefetches); parents are set from the same rows.
+
+        Each carries ``depth`` (0 for a region with no parent) and ``descendant_ids`` (its own id
+        and those of every region inside it): the timeline's lanes, the matrix's rows and the
+        per-region counts, which include sub-regions as ``?region=`` does, are read from it.
+        """
+        regions = list(self.order_by("pk"))
+        by_pk = {region.pk: region for region in regions}
+        children: dict[int | None, list[Region]] = {}
+        known = {region.pk for region in regions}
+        for region in regions:
+            # A parent outside the table cannot happen (PROTECT); a cycle typed in the admin leaves its regions rootless.
+            parent = region.parent_id if region.parent_id in known else None
+            children.setdefault(parent, []).append(region)
+            if parent is not None:
+                region.parent = by_pk[parent]  # the parent row is at hand: no query to reach it
+        ordered: list[Region] = []
+
+        def visit(region: Region, depth: int, path: frozenset) -> list[int]:
+            region.depth = depth
+            ordered.append(region)
+            ids = [region.pk]
+            for child in children.get(region.pk, []):
+                if child.pk not in path:
+                    ids += visit(child, depth + 1, path | {child.pk})
+            region.descendant_ids = ids
+            return ids
+
+        for root in children.get(None, []):
+            visit(root, 0, frozenset({root.pk}))
+        return ordered
+
+    def for_comparison(self, slugs: list[str]) -> list["Region"]:
+        """The regions named by ``slugs``, in that order, with what the comparison page sets side by side.
+
+        Each has ``depth``, ``descendant_ids``, its ``members``, ``children`` and ``stages``
+        prefetched, ``agreement_count``, ``mechanism_count``, ``event_count`` (sub-regions
+        included, as ``?region=`` counts), ``mechanisms_by_category`` ({category: count}),
+        ``agreements_by_year`` ({year or None: count}) and ``dated_agreements`` (date order).
+        A constant number of queries, whatever the number of records.
+        """
+        from django.db.models import Prefetch
+
+        tree = {
+            region.slug: region
+            for region in self.prefetch_related(
+                Prefetch("members", queryset=Jurisdiction.objects.order_by("pk")),
+                Prefetch("children", queryset=Region.objects.order_by("pk")),
+                Prefetch("stages", queryset=Stage.objects.order_by("order", "pk")),
+            ).tree()
+        }
+        chosen = [tree[slug] for slug in slugs if slug in tree]
+        agreement = Region._meta.get_field("agreements").related_model
+        mechanism = Region._meta.get_field("mechanisms").related_model
+        event = Region._meta.get_field("events").related_model
+        by_year = agreement.objects.year_region_counts(chosen)
+        by_category = mechanism.objects.category_region_counts(chosen)
+        events = event.objects.counts_by_region(chosen, "date_year")
+        inside = {pk for region in chosen for pk in region.descendant_ids}
+        dated = list(
+            agreement.objects.with_regions()
+            .filter(pk__in=agreement.regions.through.objects.filter(region_id__in=inside).values("agreement_id"))
+            .defer("summary", "signatories_text")
+            .order_by_date()
+        )
+        result = []
+        for region in chosen:
+            full = region
+            full.agreements_by_year = {year: n for (pk, year), n in by_year.items() if pk == region.pk}
+            full.mechanisms_by_category = {cat: n for (pk, cat), n in by_category.items() if pk == region.pk}
+            full.agreement_count = sum(full.agreements_by_year.values())
+            full.mechanism_count = sum(full.mechanisms_by_category.values())
+            full.event_count = sum(n for (pk, _), n in events.items() if pk == region.pk)
+            ids = set(region.descendant_ids)
+            full.dated_agreements = [a for a in dated if ids & {r["id"] for r in a.regions_list}]
+            result.append(full)
+        return result
+
+
 class Region(CitedRecord):
     class Kind(models.TextChoices):
         LARGE = "large", "大区域"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT = ["portal", "records", "sources", "regions", "agreements", "mechanisms", "timeline", "findings", "dataset", "search", "api", "opendata"]
+PROJECT = ["portal", "records", "sources", "regions", "agreements", "mechanisms", "timeline", "findings", "dataset", "search", "api", "opendata", "explore"]
 DOMAIN = {"sources", "regions", "agreements", "mechanisms", "timeline", "findings"}
 
 
@@ -67,6 +67,12 @@ def test_domain_models_import_only_records_and_other_domain_apps(app):
 @pytest.mark.parametrize("app", [app for app in PROJECT if app not in {"portal", "api"}])
 def test_only_the_project_package_imports_the_api(app):
     assert not {name for name, found in imports_of(app).items() if "api" in found}
+
+
+@pytest.mark.parametrize("app", [app for app in PROJECT if app not in {"portal", "explore"}])
+def test_nothing_imports_the_explore_pages(app):
+    # explore (matrix, comparison, charts) reads the record apps; no app builds on it.
+    assert not {name for name, found in imports_of(app).items() if "explore" in found}
 
 
 def test_the_rule_sees_a_forbidden_import(tmp_path):

@@ -34,11 +34,13 @@ def test_an_agreement_page_shows_its_partial_date_and_verbatim_source(client):
     assert agreement.citations.first().quote in page
 
 
-def test_the_timeline_lists_events_in_date_order(client):
+def test_the_timeline_lists_events_in_date_order_within_each_stage(client):
+    # The timeline groups by stage first (tests/test_explore_pages.py), then lists by date.
     page = client.get("/timeline/").content.decode()
-    dated = [e for e in Event.objects.order_by_date() if e.date.is_known]
-    positions = [page.index(e.title) for e in dated]
-    assert positions == sorted(positions)
+    for stage in Stage.objects.all():
+        dated = [e for e in Event.objects.in_stage(stage).order_by_date()]
+        positions = [page.index(e.title) for e in dated]
+        assert positions == sorted(positions), stage.slug
 
 
 @pytest.mark.parametrize("path", ["/agreements/", "/mechanisms/", "/regions/", "/findings/", "/sources/", "/timeline/"])

@@ -23,6 +23,11 @@ class EventQuerySet(RegionalRecordQuerySet):
         )
 
 
+    def for_timeline(self):
+        """What a timeline mark shows: title, date and end date, ``regions_list`` and ``derived_stage``."""
+        return self.with_stage().defer("description")
+
+
 class Event(PartialDateModel, CitedRecord):
     title = models.CharField("标题", max_length=200)
     # Some happenings span months (paper 2 section 三、(一): 「2019年5月至2020年10月」).

@@ -1,27 +1,96 @@
-from itertools import groupby
-
+from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from agreements.filters import AgreementFilterSet
+from agreements.models import Agreement
 from records.pages import RecordListPage
-from regions.models import Stage
+from regions.models import Region, Stage
 from search.snippets import mark_matches
 from sources.pages import RecordDetailView
 
+from . import entries as timeline
 from .filters import EventFilterSet
 from .models import Event
 
+# The parameters the timeline shares with the lists and the API (records/filters.py), validated by
+# the same FilterSets; ``type`` is the timeline's own (which kinds of record it draws).
+SHARED_PARAMETERS = ("region", "stage", "year_from", "year_to", "search")
+
+
+class TypeForm(forms.Form):
+    type = forms.MultipleChoiceField(
+        choices=[(timeline.AGREEMENT, _("协议与文件")), (timeline.EVENT, _("大事记"))],
+        required=False,
+        error_messages={"invalid_choice": _("类型只能是 agreement（协议与文件）或 event（大事记），收到「%(value)s」。")},
+    )
+
 
 class TimelineView(TemplateView):
-    """Events in date order, grouped by year; the stages of each region head the page."""
+    """Agreements and events on one timeline: a list by stage and year, and the data the visual timeline draws.
+
+    Read through the querysets (``for_timeline()``, ``Region.objects.tree()``); this view only
+    validates the query string and shapes the groups (timeline/entries.py).
+    """
 
     template_name = "timeline/index.html"
 
+    def get(self, request, *args, **kwargs):
+        shared = QueryDict(mutable=True)
+        for name in SHARED_PARAMETERS:
+            # An empty field of the page's own form means "not set", as an absent one does.
+            given = [value for value in request.GET.getlist(name) if value.strip()]
+            if given:
+                shared.setlist(name, given)
+        type_form = TypeForm(request.GET)
+        agreements, events = Agreement.objects.for_timeline(), Event.objects.for_timeline()
+        forms_to_check = [type_form]
+        if shared:
+            # Only a filtered timeline needs the FilterSets (building their forms costs a few ms).
+            agreement_filters = AgreementFilterSet(shared, queryset=agreements)
+            forms_to_check.append(agreement_filters.form)
+            agreements, events = agreement_filters.qs, EventFilterSet(shared, queryset=events).qs
+        errors = []
+        for form in forms_to_check:
+            if not form.is_valid():
+                errors += [f"{name}：{message}" for name, messages in form.errors.items() for message in messages]
+        context = self.get_context_data(shared=shared, **kwargs)
+        if errors:
+            context.update(errors=errors)
+            return self.render_to_response(context, status=400)
+        types = type_form.cleaned_data["type"] or [timeline.AGREEMENT, timeline.EVENT]
+        found = timeline.entries_from(
+            agreements if timeline.AGREEMENT in types else [],
+            events if timeline.EVENT in types else [],
+        )
+        tree, stages = context["tree"], context["stages"]
+        timeline.assign_lanes(found, tree)
+        groups, undated = timeline.group_by_stage_and_year(found, stages)
+        lane_names = {timeline.NO_REGION: str(_("未标区域"))}
+        context.update(
+            types=types,
+            groups=groups,
+            undated=undated,
+            count=len(found),
+            drawing=timeline.drawing_data(found, tree, stages, lane_names),
+            filtered=any(shared.values()) or set(types) != {timeline.AGREEMENT, timeline.EVENT},
+        )
+        return self.render_to_response(context)
+
     def get_context_data(self, **kwargs):
-        events = list(Event.objects.with_related().order_by_date())
-        years = [(key, list(group)) for key, group in groupby(events, key=lambda e: e.date.latest_year)]
-        stages = Stage.objects.select_related("region").order_by("region", "order")
-        return super().get_context_data(years=years, stages=stages, **kwargs)
+        shared = kwargs.pop("shared")
+        tree = Region.objects.tree()
+        stages = list(Stage.objects.select_related("region").order_by("region", "order", "pk"))
+        staged_regions = sorted({s.region.name for s in stages})
+        return super().get_context_data(
+            tree=tree,
+            stages=stages,
+            staged_regions=staged_regions,
+            values={name: shared.get(name, "") for name in SHARED_PARAMETERS},
+            types=self.request.GET.getlist("type") or [timeline.AGREEMENT, timeline.EVENT],
+            **kwargs,
+        )
 
 
 class EventListView(RecordListPage):

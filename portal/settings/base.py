@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "search",
     "api",
     "opendata",
+    "explore",
 ]
 
 MIDDLEWARE = [
