@@ -420,7 +420,7 @@ def _export_record(kind: RecordKind, obj) -> dict:
         value = getattr(obj, key)
         if isinstance(value, Decimal):
             value = int(value) if value == value.to_integral_value() else float(value)
-        if value not in (None, "", [], False) or key in kind.required:
+        if value not in (None, "", [], {}, False) or key in kind.required:
             record[key] = value
     if kind.key == "agreement":
         record["aliases"] = [a.name for a in obj.aliases.all()]
