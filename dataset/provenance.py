@@ -201,7 +201,7 @@ def party_problems(entries) -> list[str]:
     names = Names(entries)
     problems = []
     for entry in entries:
-        data, text = entry.data, _quotes(entry)
+        data, text = entry.data, _own_titles_only(entry, _quotes(entry))
         if entry.kind.key == "agreement":
             listed, note_key = data.get("signatories", []), "signatories_note"
         elif entry.kind.key == "region":
@@ -219,6 +219,16 @@ def party_problems(entries) -> list[str]:
                 f" or say why in '{note_key}', naming it"
             )
     return problems
+
+
+def _own_titles_only(entry, text: str) -> str:
+    """The quotes without other documents' titles: 《关于加强京津冀接壤地区…》 quoted beside 《天津市五区县与
+    河北省廊坊市…》 for its date does not make 京津冀 parties to the latter. A title that contains the
+    record's own title or name (《苏浙皖沪三省一市…章程》) still names its parties."""
+    data = entry.data
+    own = [squeeze(n) for n in [data.get("title", ""), data.get("name", ""), data.get("full_name", ""),
+                                *data.get("aliases", [])] if n]
+    return _TITLE.sub(lambda m: m.group() if any(n in m.group() for n in own) else "", text)
 
 
 def jurisdiction_problems(entries) -> list[str]:
