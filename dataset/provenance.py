@@ -29,7 +29,7 @@ _SUFFIXES = "省市区县"
 # where the paper says 「高层会晤机制」).
 FREQUENCY_WORDS = ("定期", "每年", "年度", "常态化", "每日", "多次", "长期", "经常")
 PROSE_FIELDS = {"agreement": "summary", "mechanism": "description", "event": "description", "finding": "text",
-                "region": "description"}
+                "region": "description", "stage": "summary", "figure": "counts"}
 _TITLE = re.compile(r"《[^》]*》")
 _DIGITS = re.compile(r"\d+")
 # A jurisdiction's parent is named in its quotes when the parent's name comes shortly before the
