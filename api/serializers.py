@@ -493,7 +493,7 @@ class FindingSerializer(CitedRecordSerializer):
         model = Finding
         fields = [
             *RecordSerializer.base_fields, "title", "source", "kind", "kind_display", "dimension", "order",
-            "parent", "text", "regions", "addresses", "addressed_by", "updated_at", "citations",
+            "parent", "text", "regions", "addresses", "addresses_note", "addressed_by", "updated_at", "citations",
         ]
 
 

@@ -354,8 +354,26 @@ def title_only_problems(entries) -> list[str]:
     return problems
 
 
+def addresses_problems(entries) -> list[str]:
+    """A recommendation answers problems its quotes name, or `addresses_note` says how they were matched."""
+    titles = {e.slug: squeeze(e.data.get("title", "")) for e in entries if e.kind.key == "finding"}
+    problems = []
+    for entry in entries:
+        addressed = entry.data.get("addresses", []) if entry.kind.key == "finding" else []
+        if not addressed or squeeze(entry.data.get("addresses_note", "")):
+            continue
+        text = _quotes(entry)
+        unnamed = [slug for slug in addressed if titles.get(slug) and titles[slug] not in text]
+        if unnamed:
+            problems.append(
+                f"{_label(entry)}: its quotes do not name the problems {', '.join(unnamed)} it is said to address;"
+                " say in addresses_note how they were matched"
+            )
+    return problems
+
+
 RULES = (figure_problems, order_problems, party_problems, jurisdiction_problems, date_problems, prose_problems,
-         title_only_problems)
+         title_only_problems, addresses_problems)
 
 
 def dataset_provenance(entries, sources_dir: Path | None = None) -> list[str]:

@@ -116,7 +116,7 @@ KINDS: tuple[RecordKind, ...] = (
         file="findings.toml",
         model=Finding,
         required=("source", "kind", "title"),
-        scalars={"kind": TEXT, "dimension": TEXT, "order": int, "title": TEXT, "text": TEXT},
+        scalars={"kind": TEXT, "dimension": TEXT, "order": int, "title": TEXT, "text": TEXT, "addresses_note": TEXT},
         foreign={"source": (Source, "source"), "parent": (Finding, "parent")},
         many={"regions": Region, "addresses": Finding},
     ),

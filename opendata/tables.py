@@ -313,10 +313,12 @@ TABLES: tuple[Table, ...] = (
             ref("parent", "上级条目", "Parent item"),
             Column("title", "string", "标题", "Title", required=True),
             Column("text", "string", "内容", "Text"),
+            Column("addresses_note", "string", "所回应问题的对应从何而来（论文未逐条写明时）",
+                   "How the problems it addresses were matched, where the papers do not say"),
         ),
         primary_key=("slug",),
         foreign_keys=((("source",), "sources", ("slug",)), (("parent",), "findings", ("slug",))),
-        rows=plain("finding", "source", "kind", "dimension", "order", "parent", "title", "text"),
+        rows=plain("finding", "source", "kind", "dimension", "order", "parent", "title", "text", "addresses_note"),
     ),
     Table(
         "figures", "数字：论文给出的统计数", "Figures: numbers the papers give",

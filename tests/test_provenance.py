@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 
 from dataset.outline import paper_outline
 from dataset.provenance import (
+    addresses_problems,
     dataset_provenance,
     date_problems,
     figure_problems,
@@ -280,6 +281,19 @@ def test_the_api_and_the_page_say_a_mechanism_is_known_only_from_a_title(client)
     described = Mechanism.objects.get(slug="jjj-leading-group")
     assert client.get(f"/api/v1/mechanisms/{described.slug}/").json()["title_only"] is False
     assert "仅见于依据文件的标题" not in client.get(described.get_absolute_url()).content.decode()
+
+
+# ---------------------------------------------------------------- which problems a recommendation answers
+
+
+def test_problems_a_recommendation_answers_are_quoted_or_the_match_is_explained(entries):
+    recommendation = record(entries, "finding", "p2-rec-talent-exchange")
+    assert recommendation["addresses_note"]
+    del recommendation["addresses_note"]
+    assert addresses_problems(entries) == [
+        "finding 'p2-rec-talent-exchange': its quotes do not name the problems p2-problem-cooperation-awareness,"
+        " p2-problem-policy-implementation it is said to address; say in addresses_note how they were matched"
+    ]
 
 
 # ---------------------------------------------------------------- the loader enforces it
