@@ -19,7 +19,7 @@ class AgreementAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["slug", "title", "untitled", "kind", "summary"]}),
         ("日期（只填论文给出的精度）", {"fields": ["date_year", "date_month", "date_day", "date_before"]}),
-        ("签署方与区域", {"fields": ["signatories_text", "signatories", "regions", "implements"]}),
+        ("签署方与区域", {"fields": ["signatories_text", "signatories", "signatories_note", "regions", "implements"]}),
     ]
     inlines = [AliasInline, CitationInline]
 

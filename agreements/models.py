@@ -68,6 +68,8 @@ class Agreement(PartialDateModel, CitedRecord):
         ACTION_PLAN = "action_plan", "行动方案"
         MECHANISM_DOCUMENT = "mechanism_document", "机制文件"
         PLAN = "plan", "规划纲要"
+        # 「2024 年京津冀协同发展报告」 (paper 1, 三、) reports; it plans nothing (issue 12).
+        REPORT = "report", "报告"
 
     title = models.CharField("标题", max_length=200, unique=True)
     untitled = models.BooleanField(
@@ -76,6 +78,13 @@ class Agreement(PartialDateModel, CitedRecord):
     kind = models.CharField("类型", max_length=24, choices=Kind.choices)
     signatories = models.ManyToManyField(Jurisdiction, related_name="agreements_signed", blank=True, verbose_name="签署方辖区")
     signatories_text = models.CharField("签署方（原文）", max_length=200, blank=True)
+    # The provenance rule (dataset/provenance.py) wants each signatory named in the record's quotes;
+    # where the paper's words name a part (「天津市五区县」) or point back (「三地」), this says why.
+    signatories_note = models.TextField(
+        "签署方说明",
+        blank=True,
+        help_text="签署方与引文所列辖区不一致时的说明，如「天津市五区县」未列名称，故不记天津市。",
+    )
     regions = models.ManyToManyField(Region, related_name="agreements", blank=True, verbose_name="区域")
     summary = models.TextField("摘要", blank=True)
     implements = models.ManyToManyField(

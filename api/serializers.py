@@ -385,7 +385,8 @@ class AgreementSerializer(DatedRecordSerializer):
         fields = [
             *RecordSerializer.base_fields, "title", "display_title", "untitled", "aliases", "kind",
             "kind_display", *DatedRecordSerializer.date_fields, "regions", "signatories", "signatories_text",
-            "stage", "summary", "establishes", "implements", "implemented_by", "events", "updated_at", "citations",
+            "signatories_note", "stage", "summary", "establishes", "implements", "implemented_by", "events",
+            "updated_at", "citations",
         ]
 
 
@@ -407,7 +408,7 @@ class MechanismSerializer(DatedRecordSerializer):
         fields = [
             *RecordSerializer.base_fields, "name", "aliases", "category", "category_display",
             *DatedRecordSerializer.date_fields, "regions", "established_by", "established_by_text", "parent",
-            "order", "parts", "description", "events", "updated_at", "citations",
+            "order", "parts", "description", "title_only", "events", "updated_at", "citations",
         ]
 
 
@@ -462,7 +463,8 @@ class JurisdictionSerializer(CitedRecordSerializer):
         model = Jurisdiction
         fields = [
             *RecordSerializer.base_fields, "name", "short_name", "aliases", "level", "level_display",
-            "division_code", "division_code_source", "wikidata", "parent", "regions", "updated_at", "citations",
+            "division_code", "division_code_source", "wikidata", "parent", "outside_sources", "regions", "updated_at",
+            "citations",
         ]
 
 
@@ -491,7 +493,7 @@ class FindingSerializer(CitedRecordSerializer):
         model = Finding
         fields = [
             *RecordSerializer.base_fields, "title", "source", "kind", "kind_display", "dimension", "order",
-            "parent", "text", "regions", "addresses", "addressed_by", "updated_at", "citations",
+            "parent", "text", "regions", "addresses", "addresses_note", "addressed_by", "updated_at", "citations",
         ]
 
 

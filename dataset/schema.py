@@ -53,7 +53,7 @@ KINDS: tuple[RecordKind, ...] = (
         required=("name", "level"),
         scalars={
             "name": TEXT, "short_name": TEXT, "aliases": LIST, "level": TEXT, "division_code": TEXT,
-            "division_code_source": TEXT, "wikidata": TEXT,
+            "division_code_source": TEXT, "wikidata": TEXT, "outside_sources": dict,
         },
         foreign={"parent": (Jurisdiction, "parent")},
     ),
@@ -82,7 +82,10 @@ KINDS: tuple[RecordKind, ...] = (
         file="agreements.toml",
         model=Agreement,
         required=("title", "kind"),
-        scalars={"title": TEXT, "untitled": bool, "kind": TEXT, "signatories_text": TEXT, "summary": TEXT},
+        scalars={
+            "title": TEXT, "untitled": bool, "kind": TEXT, "signatories_text": TEXT, "signatories_note": TEXT,
+            "summary": TEXT,
+        },
         many={"signatories": Jurisdiction, "regions": Region, "implements": Agreement},
         dates=("date",),
     ),
@@ -93,7 +96,7 @@ KINDS: tuple[RecordKind, ...] = (
         required=("name", "category"),
         scalars={
             "name": TEXT, "aliases": LIST, "category": TEXT, "established_by_text": TEXT, "order": int,
-            "description": TEXT,
+            "description": TEXT, "title_only": bool,
         },
         foreign={"established_by": (Agreement, "established_by"), "parent": (Mechanism, "parent")},
         many={"regions": Region},
@@ -113,7 +116,7 @@ KINDS: tuple[RecordKind, ...] = (
         file="findings.toml",
         model=Finding,
         required=("source", "kind", "title"),
-        scalars={"kind": TEXT, "dimension": TEXT, "order": int, "title": TEXT, "text": TEXT},
+        scalars={"kind": TEXT, "dimension": TEXT, "order": int, "title": TEXT, "text": TEXT, "addresses_note": TEXT},
         foreign={"source": (Source, "source"), "parent": (Finding, "parent")},
         many={"regions": Region, "addresses": Finding},
     ),

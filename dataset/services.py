@@ -23,6 +23,7 @@ from agreements.models import Agreement, AgreementAlias
 from records.dates import PartialDate, PartialDateError
 from sources.models import Citation, Reference, Source
 
+from .provenance import dataset_provenance
 from .schema import CITATION_KEYS, EXTRA_KEYS, FILES, KIND_BY_KEY, KINDS, RecordKind
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -139,6 +140,18 @@ def dataset_load(*, entries: list[Entry], sources_dir: Path | None = None) -> Lo
     for kind in KINDS:
         _load_kind(kind, by_kind[kind.key], report)
     return report
+
+
+def dataset_check_provenance(*, entries: list[Entry], sources_dir: Path | None = None) -> None:
+    """Refuse entries that state what their quotes do not (dataset/provenance.py), listing every case.
+
+    Locators are checked against the papers' own numbering only when their texts are given.
+    """
+    problems = dataset_provenance(entries, sources_dir)
+    if problems:
+        listing = "\n  ".join(problems[:30])
+        more = f"\n  … and {len(problems) - 30} more" if len(problems) > 30 else ""
+        raise DatasetError("provenance", f"{len(problems)} statements are not supported by their quotes:\n  {listing}{more}")
 
 
 def _check_entries(entries: list[Entry]) -> None:
@@ -420,7 +433,7 @@ def _export_record(kind: RecordKind, obj) -> dict:
         value = getattr(obj, key)
         if isinstance(value, Decimal):
             value = int(value) if value == value.to_integral_value() else float(value)
-        if value not in (None, "", [], False) or key in kind.required:
+        if value not in (None, "", [], {}, False) or key in kind.required:
             record[key] = value
     if kind.key == "agreement":
         record["aliases"] = [a.name for a in obj.aliases.all()]

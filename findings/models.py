@@ -59,6 +59,11 @@ class Finding(CitedRecord):
     title = models.CharField("标题", max_length=200)
     text = models.TextField("内容", blank=True)
     regions = models.ManyToManyField(Region, related_name="findings", blank=True, verbose_name="区域")
+    # Neither paper pairs each recommendation with the problems it answers; where the quotes do not
+    # name them, this says how the links were chosen (issue 12: a statement is quoted or sourced).
+    addresses_note = models.TextField(
+        "对应说明", blank=True, help_text="所回应的问题不见于引文时，说明对应关系从何而来（如本库据论文层面划分所拟）。"
+    )
     addresses = models.ManyToManyField(
         "self", symmetrical=False, related_name="addressed_by", blank=True, verbose_name="回应的问题"
     )

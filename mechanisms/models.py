@@ -84,6 +84,11 @@ class Mechanism(PartialDateModel, CitedRecord):
     )
     order = models.PositiveSmallIntegerField("序号", default=0)
     description = models.TextField("说明", blank=True)
+    # Some mechanisms are known only from an agreement's title (《关于建立……协作机制的意见》): the
+    # paper says nothing of how they work. The record says so, and the loader checks it (issue 12).
+    title_only = models.BooleanField(
+        "仅见于文件标题", default=False, help_text="论文只在依据文件的标题中提到此机制，未作任何描述。"
+    )
 
     objects = MechanismQuerySet.as_manager()
 

@@ -8,6 +8,7 @@ codebook.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from records.dates import PartialDate
@@ -128,6 +129,15 @@ def reference_rows(document):
     ]
 
 
+def jurisdiction_rows(document):
+    # outside_sources is a {field: source} object: one JSON cell (Table Schema type "object"), empty when none.
+    return [
+        {**pick(r, "slug", "name", "short_name", "level", "parent", "division_code", "division_code_source", "wikidata"),
+         "outside_sources": json.dumps(r["outside_sources"], ensure_ascii=False, sort_keys=True) if r.get("outside_sources") else ""}
+        for r in document["jurisdiction"]
+    ]
+
+
 def dated(kind: str, *names: str):
     def rows(document):
         return [{**pick(r, "slug", *names), **date_values(r.get("date"))} for r in document[kind]]
@@ -198,9 +208,11 @@ TABLES: tuple[Table, ...] = (
                    "Standard the code comes from (the code is from the standard, not the papers)"),
             Column("wikidata", "string", "同一辖区的 Wikidata 条目（非出自论文）", "The same place's Wikidata item (not from the papers)",
                    pattern=r"^Q[1-9][0-9]*$"),
+            Column("outside_sources", "object", "不见于论文的陈述及其外部来源（如上级辖区出自 GB/T 2260）",
+                   "Statements not in the papers, with the outside source of each (e.g. the parent from GB/T 2260)"),
         ),
         primary_key=("slug",), foreign_keys=((("parent",), "jurisdictions", ("slug",)),),
-        rows=plain("jurisdiction", "name", "short_name", "level", "parent", "division_code", "division_code_source", "wikidata"),
+        rows=jurisdiction_rows,
     ),
     Table(
         "regions", "协作区域", "Cooperation regions",
@@ -242,10 +254,12 @@ TABLES: tuple[Table, ...] = (
             Column("kind", "string", "文件类型", "Kind of document", required=True),
             *DATE_COLUMNS,
             Column("signatories_text", "string", "签署方（论文原文）", "Signatories as the paper words them"),
+            Column("signatories_note", "string", "签署方与引文所列辖区不一致的原因",
+                   "Why the signatories differ from the jurisdictions the quotes name"),
             Column("summary", "string", "摘要", "Summary"),
         ),
         primary_key=("slug",),
-        rows=dated("agreement", "title", "untitled", "kind", "signatories_text", "summary"),
+        rows=dated("agreement", "title", "untitled", "kind", "signatories_text", "signatories_note", "summary"),
     ),
     Table(
         "aliases", "别称：论文对同一事物的其他称呼", "Aliases: other wordings the papers use for the same thing",
@@ -268,10 +282,13 @@ TABLES: tuple[Table, ...] = (
             ref("parent", "所属方案", "Scheme it is part of"),
             Column("order", "integer", "序号", "Order", required=True, minimum=0, default=0),
             Column("description", "string", "说明", "Description"),
+            Column("title_only", "boolean", "仅见于依据文件的标题，论文未作描述",
+                   "Known only from its agreement's title; the papers do not describe it", required=True, default=False),
         ),
         primary_key=("slug",),
         foreign_keys=((("established_by",), "agreements", ("slug",)), (("parent",), "mechanisms", ("slug",))),
-        rows=dated("mechanism", "name", "category", "established_by", "established_by_text", "parent", "order", "description"),
+        rows=dated("mechanism", "name", "category", "established_by", "established_by_text", "parent", "order", "description",
+                   "title_only"),
     ),
     Table(
         "events", "事件", "Events",
@@ -296,10 +313,12 @@ TABLES: tuple[Table, ...] = (
             ref("parent", "上级条目", "Parent item"),
             Column("title", "string", "标题", "Title", required=True),
             Column("text", "string", "内容", "Text"),
+            Column("addresses_note", "string", "所回应问题的对应从何而来（论文未逐条写明时）",
+                   "How the problems it addresses were matched, where the papers do not say"),
         ),
         primary_key=("slug",),
         foreign_keys=((("source",), "sources", ("slug",)), (("parent",), "findings", ("slug",))),
-        rows=plain("finding", "source", "kind", "dimension", "order", "parent", "title", "text"),
+        rows=plain("finding", "source", "kind", "dimension", "order", "parent", "title", "text", "addresses_note"),
     ),
     Table(
         "figures", "数字：论文给出的统计数", "Figures: numbers the papers give",

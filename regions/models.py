@@ -38,6 +38,16 @@ class Jurisdiction(CitedRecord):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name="上级"
     )
 
+    # The papers never say 荣昌 is in 重庆, nor that 上海 is 上海市: where one of these statements is
+    # not in the record's quotes, the outside source it comes from is named here, field by field,
+    # e.g. {"parent": "GB/T 2260"} (dataset/provenance.py refuses an unsourced one; issue 12).
+    outside_sources = models.JSONField(
+        "外部来源",
+        default=dict,
+        blank=True,
+        help_text='不见于论文的陈述及其外部来源，逐字段写明，如 {"parent": "GB/T 2260"}。',
+    )
+
     # GB/T 2260 codes are six digits: two for the province-level division, two for the
     # prefecture, two for the county or district (110112 通州区 sits in 11 北京市).
     division_code = models.CharField(
@@ -61,6 +71,9 @@ class Jurisdiction(CitedRecord):
         help_text="同一辖区的 Wikidata 条目（如 Q956 北京市）；不确知的留空。",
     )
 
+    # The statements outside_sources may vouch for (the code has its own division_code_source).
+    OUTSIDE_FIELDS = ("name", "short_name", "level", "parent")
+
     objects = JurisdictionQuerySet.as_manager()
 
     class Meta:
@@ -72,6 +85,13 @@ class Jurisdiction(CitedRecord):
 
     def clean(self):
         super().clean()
+        if not isinstance(self.outside_sources, dict) or not all(
+            key in self.OUTSIDE_FIELDS and isinstance(value, str) and value.strip()
+            for key, value in self.outside_sources.items()
+        ):
+            raise ValidationError({
+                "outside_sources": f"须为 {{字段: 来源}}，字段限于 {', '.join(self.OUTSIDE_FIELDS)}，来源不能为空。"
+            })
         if self.division_code and not self.division_code_source:
             raise ValidationError({"division_code_source": "有行政区划代码时须写明其来源标准（如 GB/T 2260）。"})
         parent = self.parent if self.parent_id else None

@@ -5,7 +5,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from dataset.quotes import missing_texts, unverified_quotes
-from dataset.services import DatasetError, dataset_load, dataset_read_directory, dataset_read_json
+from dataset.services import (
+    DatasetError,
+    dataset_check_provenance,
+    dataset_load,
+    dataset_read_directory,
+    dataset_read_json,
+)
 
 
 class Command(BaseCommand):
@@ -15,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--fixtures", type=Path, default=None, help="directory of TOML fixtures (default: PORTAL_FIXTURES_DIR)")
         parser.add_argument("--json", type=Path, default=None, help="load an /api/v1/export/ document instead")
         parser.add_argument(
-            "--skip-quote-check", action="store_true", help="do not check quotes against the papers' texts"
+            "--skip-quote-check", action="store_true", help="do not check quotes and locators against the papers' texts"
         )
 
     def handle(self, *args, fixtures=None, json=None, skip_quote_check=False, **options):
@@ -28,6 +34,9 @@ class Command(BaseCommand):
                 report = dataset_load(entries=entries)
                 if not skip_quote_check:
                     self._check_quotes()
+                # After the quotes, so a quote that is not in the paper is reported as such first.
+                texts = None if skip_quote_check else settings.PORTAL_SOURCES_DIR
+                dataset_check_provenance(entries=entries, sources_dir=texts)
         except (DatasetError, OSError) as exc:
             raise CommandError(f"Nothing was loaded. {exc}") from exc
         for line in report.lines():
