@@ -160,7 +160,7 @@ class SearchView(APIView):
             model = ContentType.objects.get_for_id(ct_id).model_class()
             for obj in model.objects.filter(pk__in=ids):
                 records[(ct_id, obj.pk)] = obj
-        terms = plan.terms
+        terms = plan.highlight_terms
         results = []
         for h in hits:
             doc = docs.get(h.doc_id)

@@ -1,3 +1,4 @@
+import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -6,6 +7,7 @@ from django.db import transaction
 
 from dataset.quotes import missing_texts, unverified_quotes
 from dataset.services import DatasetError, dataset_load, dataset_read_directory, dataset_read_json
+from search.signals import indexing_deferred
 
 
 class Command(BaseCommand):
@@ -24,7 +26,9 @@ class Command(BaseCommand):
                 entries = dataset_read_json(json.read_text(encoding="utf-8"), origin=json.name)
             else:
                 entries = dataset_read_directory(fixtures or settings.PORTAL_FIXTURES_DIR)
-            with transaction.atomic():
+            # The search index is rebuilt once at the end of the load (with a progress bar on a
+            # terminal), not re-segmented record by record as each is saved (issue 11).
+            with transaction.atomic(), indexing_deferred(progress=sys.stderr.isatty()):
                 report = dataset_load(entries=entries)
                 if not skip_quote_check:
                     self._check_quotes()
