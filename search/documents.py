@@ -13,7 +13,7 @@ from django.db import connection, transaction
 
 from .models import SearchDocument, Suggestion
 from .pinyin import han_word_readings, readings
-from .text import EXACT_PREFIX, exact_key, index_tokens, normalise, segmenter
+from .text import PINYIN_EXACT_PREFIX, exact_key, index_tokens, normalise, segmenter
 
 
 @dataclass
@@ -173,7 +173,7 @@ def _pinyin_terms(names: list[str], title_words: list[str]) -> list[str]:
 
     Each dictionary word of the title and aliases gives its full pinyin and initials (「jjj」 finds
     every record that names 京津冀), and each short name gives an exact key as well (x + pinyin), so
-    the record called 京津冀 ranks first for 「jingjinji」 as it does for 「京津冀」.
+    the record called 京津冀 ranks first for 「jingjinji」 as it does for 「京津冀」 (key x0jingjinji).
     """
     out: dict[str, None] = {}
     dictionary = segmenter.words
@@ -186,10 +186,12 @@ def _pinyin_terms(names: list[str], title_words: list[str]) -> list[str]:
         key = _name_key(name)
         if not key or len(key) > MAX_PINYIN_NAME:
             continue
+        if key.isascii() and key.isalpha():
+            out.setdefault(PINYIN_EXACT_PREFIX + key, None)  # a Latin name: typed like pinyin
         for full, initials in han_word_readings(key):
             for word in (full, initials):
                 out.setdefault(word, None)
-                out.setdefault(EXACT_PREFIX + word, None)
+                out.setdefault(PINYIN_EXACT_PREFIX + word, None)
     return list(out)
 
 

@@ -13,6 +13,7 @@ triggers (migration 0003).
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.functions import Collate
 
 
 class SearchDocument(models.Model):
@@ -117,8 +118,10 @@ class IndexBuild(models.Model):
 class Suggestion(models.Model):
     """A key a user may type (a name, its full pinyin, its initials) and the record it names.
 
-    ``/api/v1/search/suggest/`` matches keys by prefix with an ordinary B-tree range scan
-    (``key >= q AND key < q + U+FFFF``), which both PostgreSQL and SQLite answer from the index.
+    ``/api/v1/search/suggest/`` matches keys by prefix with a B-tree range scan
+    (``key >= q AND key < q + U+FFFF``) in code-point order: SQLite's default (BINARY) collation,
+    and on PostgreSQL an index on ``key COLLATE "C"`` (a database's own collation may not sort by
+    code point, and then the range would be wrong), created per vendor in migration 0003.
     ``rank`` orders the kinds of key: 0 a Chinese name, 1 full pinyin, 2 initials (issue 11:
     pinyin matches rank below Chinese ones); the index is (rank, key), so each kind is one short
     index range read in key order, shorter names first.
@@ -131,4 +134,7 @@ class Suggestion(models.Model):
     name = models.CharField(max_length=300)
 
     class Meta:
-        indexes = [models.Index(fields=["rank", "key"], name="search_suggestion_key")]
+        indexes = [
+            models.Index(fields=["rank", "key"], name="search_suggestion_key"),
+            models.Index("rank", Collate("key", "C"), name="search_suggestion_key_c"),
+        ]

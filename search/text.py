@@ -282,6 +282,17 @@ class Segmenter:
         logger.info("search dictionary: now at version %s (%s words)", self.version, len(self.words))
         return True
 
+    def _names_containing(self, clause: str) -> tuple[str, ...]:
+        if len(clause) < 3 or not _is_word(clause):
+            return ()
+        found = []
+        for word in self.words:
+            if clause in word and word != clause:
+                found.append(word)
+                if len(found) > MAX_CONTAINING_NAMES:
+                    return ()
+        return tuple(sorted(found))
+
     def _cut(self, clause: str, search_mode: bool) -> tuple[str, ...]:
         key = (clause, search_mode)
         cached = self._cache.get(key)
@@ -314,7 +325,15 @@ class Segmenter:
         and the other names of the same record (「川渝」 → 成渝, 成渝地区, …)."""
         words: dict[str, QueryWord] = {}
         for clause in normalise(text).split():
-            for token in self._cut(clause, False):
+            cut = self._cut(clause, False)
+            containing = self._names_containing(clause) if len(cut) > 1 else ()
+            if containing:
+                # 「大湾区」 is cut 大湾 + 区, which no document holds: the clause stands for its
+                # words together or for a name it is part of.
+                parts = tuple(t for t in cut if t not in STOPWORDS and _is_word(t))
+                words[clause] = QueryWord(clause, parts, containing)
+                continue
+            for token in cut:
                 token = token.strip()
                 if not token or token in STOPWORDS or not _is_word(token) or token in words:
                     continue
@@ -361,6 +380,13 @@ class QueryWord:
 # (it splits Latin letters from Han characters), so the key cannot collide with a real word.
 EXACT_PREFIX = "x"
 MAX_EXACT_KEY = 120
+# A name's whole pinyin or initials as an exact key: x0 + letters. Pinyin has no digits, so the key
+# cannot collide with a bare pinyin word (「小京津冀」's initials xjjj are not 京津冀's key x0jjj).
+PINYIN_EXACT_PREFIX = EXACT_PREFIX + "0"
+_PINYIN_QUERY = re.compile(r"^[a-z ]+$")
+# A clause that is only part of a name (「大湾区」 in 粤港澳大湾区) also stands for the names that
+# contain it, when there are at most this many (a short common fragment names nothing in particular).
+MAX_CONTAINING_NAMES = 5
 
 
 def exact_key(text: str | None) -> str:
@@ -408,7 +434,12 @@ def query_plan(text: str | None) -> QueryPlan:
     exact = exact_key(text)
     # A query that is exactly one of a record's names is exactly each of its other names too.
     synonyms = segmenter.synonyms.get(exact[len(EXACT_PREFIX):], ()) if exact else ()
-    return QueryPlan(words, exact, tuple(k for k in map(exact_key, synonyms) if k))
+    keys = [k for k in map(exact_key, synonyms) if k]
+    if exact and _PINYIN_QUERY.match(normalise(text)):
+        # Letters only: pinyin or initials (「jjj」), whose exact key is x0 + letters; a name written
+        # in Latin letters is indexed under the same key (search/documents.py).
+        exact = PINYIN_EXACT_PREFIX + exact[len(EXACT_PREFIX):]
+    return QueryPlan(words, exact, tuple(keys))
 
 
 def index_tokens(text: str | None) -> list[str]:

@@ -2,6 +2,9 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.models.functions import Collate
+
+from records.migration_operations import VendorAddIndex
 
 
 class Migration(migrations.Migration):
@@ -61,8 +64,13 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=300)),
                 ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='search.searchdocument')),
             ],
-            options={
-                'indexes': [models.Index(fields=['rank', 'key'], name='search_suggestion_key')],
-            },
+        ),
+        # Prefix ranges need code-point order: SQLite's default collation has it, PostgreSQL's
+        # database collation may not, so there the index (and the query) use COLLATE "C".
+        VendorAddIndex("sqlite", model_name="suggestion", index=models.Index(fields=["rank", "key"], name="search_suggestion_key")),
+        VendorAddIndex(
+            "postgresql",
+            model_name="suggestion",
+            index=models.Index("rank", Collate("key", "C"), name="search_suggestion_key_c"),
         ),
     ]
