@@ -143,7 +143,10 @@ class QueryLanguageBackend(SearchBackend):
             if word.parts:
                 alternatives.append(f"({cls.AND.join(cls.term(p) for p in word.parts)})")
             # Another name of the same record stands for the word (「川渝」 finds 成渝's records).
-            alternatives += [cls.term(s) for s in word.synonyms]
+            alternatives += [
+                cls.term(alt[0]) if len(alt) == 1 else f"({cls.AND.join(cls.term(t) for t in alt)})"
+                for alt in word.synonyms
+            ]
             clauses.append(alternatives[0] if len(alternatives) == 1 else f"({cls.OR.join(alternatives)})")
         expression = (cls.AND if require_all else cls.OR).join(clauses)
         for key in plan.exact_keys:

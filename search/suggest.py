@@ -69,7 +69,8 @@ def suggest(text: str, limit: int = SUGGEST_LIMIT) -> list[dict]:
             .order_by("ckey", "document_id")
             .values_list("document_id", "name", "document__kind", "document__slug", "document__title")
         )[: limit * 3]
-        for doc_id, name, kind, slug, title in rows:
+        # Read in key order (the index's), then shortest first: 京津冀 before 京警入冀 for 「jingjin」.
+        for doc_id, name, kind, slug, title in sorted(rows, key=lambda row: (len(row[1]), row[1])):
             if doc_id in found:
                 continue
             found[doc_id] = {"name": name, "title": title, "type": kind, "slug": slug, "path": slug_url(PAGES[kind], slug)}

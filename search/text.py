@@ -282,6 +282,21 @@ class Segmenter:
         logger.info("search dictionary: now at version %s (%s words)", self.version, len(self.words))
         return True
 
+    def _alternatives(self, names) -> tuple[tuple[str, ...], ...]:
+        """Each name as the words it is cut into: 「北京天津河北」 stands as 北京 + 天津 + 河北, which
+        is how a record that writes 「北京、天津、河北」 is indexed."""
+        out = []
+        for name in names:
+            cut = tuple(t for t in self._cut(name, False) if t not in STOPWORDS and _is_word(t))
+            alternatives = [cut]
+            if len(cut) == 1 and len(cut[0]) > 2:
+                # A name that is one dictionary word, as its parts too (the QueryWord.parts rule).
+                alternatives.append(tuple(t for t in self._cut(cut[0], True) if t != cut[0] and t not in STOPWORDS and _is_word(t)))
+            for alt in alternatives:
+                if alt and alt not in out:
+                    out.append(alt)
+        return tuple(out)
+
     def _names_containing(self, clause: str) -> tuple[str, ...]:
         if len(clause) < 3 or not _is_word(clause):
             return ()
@@ -329,9 +344,10 @@ class Segmenter:
             containing = self._names_containing(clause) if len(cut) > 1 else ()
             if containing:
                 # 「大湾区」 is cut 大湾 + 区, which no document holds: the clause stands for its
-                # words together or for a name it is part of.
+                # words together, or for a name it is part of (and that name's other names).
                 parts = tuple(t for t in cut if t not in STOPWORDS and _is_word(t))
-                words[clause] = QueryWord(clause, parts, containing)
+                names = [*containing, *(o for n in containing for o in self.synonyms.get(n, ()))]
+                words[clause] = QueryWord(clause, parts, self._alternatives(n for n in names if n != clause))
                 continue
             for token in cut:
                 token = token.strip()
@@ -344,7 +360,7 @@ class Segmenter:
                             t for t in self._cut(token, True) if t != token and t not in STOPWORDS and _is_word(t)
                         )
                     )
-                words[token] = QueryWord(token, parts, self.synonyms.get(token, ()))
+                words[token] = QueryWord(token, parts, self._alternatives(self.synonyms.get(token, ())))
         return list(words.values())
 
 
@@ -366,12 +382,13 @@ class QueryWord:
 
     word: str
     parts: tuple[str, ...] = ()
-    # Other names of the record this word names (its region's aliases): each one alone also matches.
-    synonyms: tuple[str, ...] = ()
+    # Other names of the record this word names (its region's aliases), each as the words it is
+    # cut into: a record having all the words of one of them also matches.
+    synonyms: tuple[tuple[str, ...], ...] = ()
 
     @property
     def terms(self) -> tuple[str, ...]:
-        return (self.word, *self.parts, *self.synonyms)
+        return tuple(dict.fromkeys((self.word, *self.parts, *(t for alt in self.synonyms for t in alt))))
 
 
 # A record's names are also indexed whole, as one "exact name" word (x + the name without spaces),
@@ -413,7 +430,7 @@ class QueryPlan:
         contain a word (「粤港澳」 marks 粤港澳 inside 粤港澳大湾区, not the whole name)."""
         out = []
         for w in self.words:
-            out += [w.word, *w.parts, *(s for s in w.synonyms if w.word not in s)]
+            out += [w.word, *w.parts, *(alt[0] for alt in w.synonyms if len(alt) == 1 and w.word not in alt[0])]
         return list(dict.fromkeys(out))
 
     @property
