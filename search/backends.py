@@ -139,13 +139,18 @@ class QueryLanguageBackend(SearchBackend):
         bm25() and ts_rank only score when it is part of the expression."""
         clauses = []
         for word in plan.words:
-            alternatives = cls.term(word.word)
+            alternatives = [cls.term(word.word)]
             if word.parts:
-                alternatives = f"({alternatives}{cls.OR}({cls.AND.join(cls.term(p) for p in word.parts)}))"
-            clauses.append(alternatives)
+                alternatives.append(f"({cls.AND.join(cls.term(p) for p in word.parts)})")
+            # Another name of the same record stands for the word (「川渝」 finds 成渝's records).
+            alternatives += [
+                cls.term(alt[0]) if len(alt) == 1 else f"({cls.AND.join(cls.term(t) for t in alt)})"
+                for alt in word.synonyms
+            ]
+            clauses.append(alternatives[0] if len(alternatives) == 1 else f"({cls.OR.join(alternatives)})")
         expression = (cls.AND if require_all else cls.OR).join(clauses)
-        if plan.exact:
-            expression = f"({expression}){cls.OR}{cls.term(plan.exact)}"
+        for key in plan.exact_keys:
+            expression = f"({expression}){cls.OR}{cls.term(key)}"
         return expression
 
 
@@ -161,7 +166,7 @@ class PostgresBackend(QueryLanguageBackend):
 
     @staticmethod
     def rank_query(plan: QueryPlan) -> str:
-        return " | ".join(_pg_term(t) for t in [*plan.terms, *([plan.exact] if plan.exact else [])])
+        return " | ".join(_pg_term(t) for t in [*plan.terms, *plan.exact_keys])
 
     def _search(self, plan, filters, limit, require_all):
         where, params = filters.sql("d")

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 
-from .models import SearchDocument
-from .text import exact_key, index_tokens
+from .models import SearchDocument, Suggestion
+from .pinyin import han_word_readings, readings
+from .text import PINYIN_EXACT_PREFIX, exact_key, index_tokens, normalise, segmenter
 
 
 @dataclass
@@ -26,6 +27,9 @@ class DocumentData:
     region_ids: list[int] = field(default_factory=list)
     stage_id: int | None = None
     year: int | None = None
+    # The record's names as a user types them into the search box (title first, then aliases);
+    # None means the title alone.
+    names: list[str] | None = None
 
     @property
     def body(self) -> str:
@@ -62,6 +66,7 @@ def build(obj) -> DocumentData | None:
             b=[obj.summary, obj.signatories_text],
             c=[*_quotes(obj), obj.get_kind_display()],
             region_ids=_region_ids(obj), stage_id=_stage_id(obj), year=obj.date_year,
+            names=[obj.title, *(a.name for a in obj.aliases.all())],
         )
     if isinstance(obj, Mechanism):
         return DocumentData(
@@ -70,6 +75,7 @@ def build(obj) -> DocumentData | None:
             b=[obj.description, obj.established_by_text],
             c=[*_quotes(obj), obj.get_category_display()],
             region_ids=_region_ids(obj), stage_id=_stage_id(obj), year=obj.date_year,
+            names=[obj.name, *obj.aliases],
         )
     if isinstance(obj, Event):
         return DocumentData(
@@ -84,6 +90,7 @@ def build(obj) -> DocumentData | None:
             b=[obj.description, obj.members_note],
             c=[*_quotes(obj), obj.get_kind_display()],
             region_ids=[obj.pk],
+            names=[obj.name, obj.full_name, *obj.aliases],
         )
     if isinstance(obj, Jurisdiction):
         return DocumentData(
@@ -92,6 +99,7 @@ def build(obj) -> DocumentData | None:
             b=[obj.parent.name if obj.parent_id else ""],
             c=[*_quotes(obj), obj.get_level_display()],
             region_ids=sorted(r.pk for r in obj.regions.all()),
+            names=[obj.name, obj.short_name, *[a for a in obj.aliases if len(a) > 1]],
         )
     if isinstance(obj, Stage):
         return DocumentData(
@@ -116,6 +124,7 @@ def build(obj) -> DocumentData | None:
             b=[f"{obj.value_display}{obj.unit}"],
             c=_quotes(obj),
             region_ids=[obj.region_id] if obj.region_id else [], year=obj.year,
+            names=[],  # a figure has no name anyone types
         )
     return None
 
@@ -155,15 +164,72 @@ def _terms(texts: list[str]) -> str:
     return " ".join(seen)
 
 
+def _name_key(name: str) -> str:
+    return normalise(name).replace(" ", "")
+
+
+def _pinyin_terms(names: list[str], title_words: list[str]) -> list[str]:
+    """Pinyin words of a record's names (weight C, below any Chinese match).
+
+    Each dictionary word of the title and aliases gives its full pinyin and initials (「jjj」 finds
+    every record that names 京津冀), and each short name gives an exact key as well (x + pinyin), so
+    the record called 京津冀 ranks first for 「jingjinji」 as it does for 「京津冀」 (key x0jingjinji).
+    """
+    out: dict[str, None] = {}
+    dictionary = segmenter.words
+    for word in title_words:
+        if word in dictionary:
+            for full, initials in han_word_readings(word):
+                out.setdefault(full, None)
+                out.setdefault(initials, None)
+    for name in names:
+        key = _name_key(name)
+        if not key or len(key) > MAX_PINYIN_NAME:
+            continue
+        if key.isascii() and key.isalpha():
+            out.setdefault(PINYIN_EXACT_PREFIX + key, None)  # a Latin name: typed like pinyin
+        for full, initials in han_word_readings(key):
+            for word in (full, initials):
+                out.setdefault(word, None)
+                out.setdefault(PINYIN_EXACT_PREFIX + word, None)
+    return list(out)
+
+
+# Names up to this long are indexed whole in pinyin (exact keys); dictionary words are at most 12.
+MAX_PINYIN_NAME = 12
+MAX_SUGGESTION_KEY = 120
+
+
+def suggestion_keys(data: DocumentData) -> list[tuple[str, int, str]]:
+    """(key, rank, name) rows for the search box: the name, its full pinyin, its initials."""
+    names = [data.title] if data.names is None else data.names
+    rows: dict[tuple[str, int], str] = {}
+    for name in dict.fromkeys(n for n in names if n):
+        key = _name_key(name)[:MAX_SUGGESTION_KEY]
+        if not key:
+            continue
+        rows.setdefault((key, 0), name)
+        for full, initials in readings(key):
+            rows.setdefault((full[:MAX_SUGGESTION_KEY], 1), name)
+            rows.setdefault((initials[:MAX_SUGGESTION_KEY], 2), name)
+    return [(key, rank, name[:300]) for (key, rank), name in rows.items()]
+
+
 def document_fields(data: DocumentData) -> dict:
+    title_words = [t for text in data.a for t in index_tokens(text)]
+    names = [data.title] if data.names is None else data.names
+    terms_c = _terms(data.c)
+    pinyin = " ".join(_pinyin_terms(names, title_words))
     return {
         "kind": data.kind,
         "slug": data.slug,
         "title": data.title[:300],
         "body": data.body,
-        "terms_a": " ".join(filter(None, [_terms(data.a), *dict.fromkeys(filter(None, map(exact_key, data.a)))])),
+        "terms_a": " ".join(
+            filter(None, [" ".join(dict.fromkeys(title_words)), *dict.fromkeys(filter(None, map(exact_key, data.a)))])
+        ),
         "terms_b": _terms(data.b),
-        "terms_c": _terms(data.c),
+        "terms_c": " ".join(filter(None, [terms_c, pinyin])),
         "stage_id": data.stage_id,
         "year": data.year,
     }
@@ -181,6 +247,11 @@ def index_record(obj) -> SearchDocument | None:
         )
         if set(doc.regions.values_list("pk", flat=True)) != set(data.region_ids):
             doc.regions.set(data.region_ids)
+        keys = suggestion_keys(data)
+        stored = set(Suggestion.objects.filter(document=doc).values_list("key", "rank", "name"))
+        if stored != set(keys):
+            Suggestion.objects.filter(document=doc).delete()
+            Suggestion.objects.bulk_create([Suggestion(document=doc, key=k, rank=r, name=n) for k, r, n in keys])
     return doc
 
 
@@ -200,71 +271,115 @@ def reindex_queryset(qs) -> int:
 # ---------------------------------------------------------------- full rebuild
 
 
+def _document_row(ct_id, obj):
+    data = build(obj)
+    return (ct_id, obj.pk, document_fields(data), data.region_ids, suggestion_keys(data))
+
+
 def _segment_rows(rows):
-    """Worker: (ct_id, object_id, DocumentData) → document row (runs in a process pool)."""
+    """Worker: (ct_id, object_id, DocumentData) → document row (records read by the parent)."""
     out = []
     for ct_id, object_id, data in rows:
-        fields = document_fields(data)
-        out.append((ct_id, object_id, fields, data.region_ids))
+        out.append((ct_id, object_id, document_fields(data), data.region_ids, suggestion_keys(data)))
     return out
 
 
-def rebuild_index(*, models=None, workers: int = 1, batch_size: int = 2000, stdout=None) -> dict:
-    """Rebuild every search document from the records (``rebuild_search_index``).
+def _read_and_segment(task):
+    """Worker: read one chunk of records on the worker's own connection, build and segment them."""
+    from django.apps import apps
 
-    Builds documents in batches, segments them (in ``workers`` processes when > 1), bulk-writes
-    them, and on PostgreSQL rebuilds the GIN indexes once at the end instead of updating them
-    row by row.
+    label, ct_id, pks = task
+    model = apps.get_model(label)
+    return [_document_row(ct_id, obj) for obj in prefetched(model).filter(pk__in=pks).order_by("pk")]
+
+
+_INHERITED: list = []
+
+
+def _worker_start():
+    # A forked worker must not touch the parent's database socket: forget the inherited
+    # connection objects (without closing them, which would end the parent's session) so that
+    # Django opens the worker's own connection on first use.
+    from django.db import connections
+
+    for conn in connections.all(initialized_only=True):
+        _INHERITED.append(conn.connection)  # kept alive: freeing it would close the parent's socket
+        conn.connection = None
+        conn.closed_in_transaction = False
+        conn.in_atomic_block = False
+        conn.savepoint_ids = []
+        conn.needs_rollback = False
+
+
+def rebuild_index(*, models=None, workers: int = 1, batch_size: int = 1000, progress: bool = False, stdout=None) -> dict:
+    """Rebuild the dictionary from the names, then every search document (``rebuild_search_index``).
+
+    1. The dictionary is harvested from the names (search/dictionary.py) and loaded into this
+       process's segmenter, which the worker processes inherit (fork).
+    2. Outside a transaction, ``workers`` processes each read a chunk of records on their own
+       connection, build and segment the documents and send the rows back; inside one (the dataset
+       loader's) the records are read here, where the uncommitted rows are visible, and only the
+       segmentation runs in the workers.
+    3. This process bulk-writes the rows in one transaction: old documents removed, new ones
+       written, PostgreSQL's GIN indexes dropped first and built once at the end (one sorted build
+       is far faster than 100,000 incremental inserts), and the IndexBuild row names the segmenter
+       and dictionary version that built it.
     """
+    import multiprocessing
+    import sys
     import time
 
+    from django.db import connections
+    from django.utils import timezone
+
+    from .dictionary import dictionary_replace, harvest
+    from .models import IndexBuild
     from .schema import PG_INDEXES, PG_INDEXES_REVERSE
 
     started = time.perf_counter()
     models = models or indexed_models()
+    timings: dict[str, float] = {}
+    words, synonyms = harvest()
+    segmenter.load_words(words, synonyms)
+    readings("预热")  # pypinyin's tables, loaded once before the fork
+    timings["dictionary_seconds"] = time.perf_counter() - started
+    plan = []
+    for model in models:
+        content_type = ContentType.objects.get_for_model(model)
+        ids = list(model.objects.order_by("pk").values_list("pk", flat=True))
+        plan += [(model, content_type.pk, ids[i : i + batch_size]) for i in range(0, len(ids), batch_size)]
+    todo = sum(len(chunk) for _, _, chunk in plan)
+    parallel_reads = workers > 1 and not connection.in_atomic_block
     pool = None
     if workers > 1:
-        import multiprocessing
-
-        from .text import segmenter
-
-        segmenter.tokenizer()  # load once, then fork: workers inherit the dictionary
-        pool = multiprocessing.get_context("fork").Pool(workers)
+        if parallel_reads:
+            connections.close_all()  # no socket for the workers to inherit
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start)
     vendor = connection.vendor
-    timings = {}
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=todo, unit="records", desc="search index", file=sys.stderr, disable=not sys.stderr.isatty())
     total = 0
     try:
         with transaction.atomic():
-            SearchDocument.objects.all().delete()
+            version = dictionary_replace(words=words, synonyms=synonyms)
+            segmenter.version = version
+            _clear_documents(vendor)
             if vendor == "postgresql":
                 with connection.cursor() as cursor:
                     for sql in PG_INDEXES_REVERSE:
                         cursor.execute(sql)
-            for model in models:
-                content_type = ContentType.objects.get_for_model(model)
-                ids = list(model.objects.order_by("pk").values_list("pk", flat=True))
-                for start in range(0, len(ids), batch_size):
-                    chunk = ids[start : start + batch_size]
-                    t0 = time.perf_counter()
-                    objs = prefetched(model).filter(pk__in=chunk).order_by("pk")
-                    rows = [(content_type.pk, obj.pk, build(obj)) for obj in objs]
-                    t1 = time.perf_counter()
-                    if pool is not None:
-                        size = max(1, len(rows) // (workers * 4))
-                        parts = [rows[i : i + size] for i in range(0, len(rows), size)]
-                        segmented = [r for part in pool.map(_segment_rows, parts) for r in part]
-                    else:
-                        segmented = _segment_rows(rows)
-                    t2 = time.perf_counter()
-                    _write_rows(segmented)
-                    t3 = time.perf_counter()
-                    timings["read_seconds"] = timings.get("read_seconds", 0) + t1 - t0
-                    timings["segment_seconds"] = timings.get("segment_seconds", 0) + t2 - t1
-                    timings["write_seconds"] = timings.get("write_seconds", 0) + t3 - t2
-                    total += len(segmented)
-                    if stdout is not None and len(ids) > batch_size:
-                        stdout.write(f"  {model._meta.model_name}: {min(start + batch_size, len(ids))}/{len(ids)}\n")
-            timings["documents_seconds"] = time.perf_counter() - started
+            t0 = time.perf_counter()
+            for rows in _document_batches(plan, pool, workers, parallel_reads):
+                t1 = time.perf_counter()
+                _write_rows(rows)
+                timings["write_seconds"] = timings.get("write_seconds", 0) + time.perf_counter() - t1
+                total += len(rows)
+                if bar is not None:
+                    bar.update(len(rows))
+            timings["documents_seconds"] = time.perf_counter() - t0
             if vendor == "postgresql":
                 index_started = time.perf_counter()
                 with connection.cursor() as cursor:
@@ -274,43 +389,79 @@ def rebuild_index(*, models=None, workers: int = 1, batch_size: int = 2000, stdo
                     for sql in PG_INDEXES:
                         cursor.execute(sql)
                 timings["gin_seconds"] = time.perf_counter() - index_started
+            IndexBuild.objects.update_or_create(
+                pk=1,
+                defaults={
+                    "segmenter": segmenter.name, "dictionary_version": version, "documents": total,
+                    "built_at": timezone.now(), "seconds": time.perf_counter() - started,
+                },
+            )
         if vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE search_searchdocument")
+                cursor.execute("ANALYZE search_suggestion")
         elif vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
     finally:
+        if bar is not None:
+            bar.close()
         if pool is not None:
             pool.close()
             pool.join()
     timings["documents"] = total
+    timings["dictionary_words"] = len(words)
     timings["seconds"] = time.perf_counter() - started
     return timings
+
+
+def _document_batches(plan, pool, workers, parallel_reads):
+    """Rows of every chunk of the plan, as soon as each is ready (order does not matter)."""
+    if pool is not None and parallel_reads:
+        tasks = [(model._meta.label, ct_id, chunk) for model, ct_id, chunk in plan]
+        yield from pool.imap_unordered(_read_and_segment, tasks)
+        return
+    for model, ct_id, chunk in plan:
+        objs = prefetched(model).filter(pk__in=chunk).order_by("pk")
+        if pool is None:
+            yield [_document_row(ct_id, obj) for obj in objs]
+            continue
+        rows = [(ct_id, obj.pk, build(obj)) for obj in objs]
+        size = max(1, len(rows) // (workers * 2))
+        yield [r for part in pool.map(_segment_rows, [rows[i : i + size] for i in range(0, len(rows), size)]) for r in part]
+
+
+def _clear_documents(vendor: str) -> None:
+    with connection.cursor() as cursor:
+        if vendor == "postgresql":
+            # One statement for the three tables; Django's delete() would first fetch every id.
+            cursor.execute("TRUNCATE search_suggestion, search_searchdocument_regions, search_searchdocument")
+        else:
+            for table in ("search_suggestion", "search_searchdocument_regions", "search_searchdocument"):
+                cursor.execute(f"DELETE FROM {table}")
 
 
 def _write_rows(rows) -> None:
     if not rows:
         return
-    docs = [SearchDocument(content_type_id=ct, object_id=oid, **fields) for ct, oid, fields, _ in rows]
+    docs = [SearchDocument(content_type_id=ct, object_id=oid, **fields) for ct, oid, fields, _, _ in rows]
     created = SearchDocument.objects.bulk_create(docs, batch_size=500)
-    if connection.features.can_return_rows_from_bulk_insert:
-        through = SearchDocument.regions.through
-        links = [
-            through(searchdocument_id=doc.pk, region_id=region_id)
-            for doc, (_, _, _, region_ids) in zip(created, rows)
-            for region_id in region_ids
-        ]
-        through.objects.bulk_create(links, batch_size=1000)
-    else:
-        by_key = dict(
-            ((ct, oid), pk)
+    if not connection.features.can_return_rows_from_bulk_insert:
+        by_key = {
+            (ct, oid): pk
             for pk, ct, oid in SearchDocument.objects.filter(object_id__in=[r[1] for r in rows]).values_list(
                 "pk", "content_type_id", "object_id"
             )
-        )
-        through = SearchDocument.regions.through
-        through.objects.bulk_create(
-            [through(searchdocument_id=by_key[(ct, oid)], region_id=rid) for ct, oid, _, rids in rows for rid in rids],
-            batch_size=1000,
-        )
+        }
+        pks = [by_key[(ct, oid)] for ct, oid, *_ in rows]
+    else:
+        pks = [doc.pk for doc in created]
+    through = SearchDocument.regions.through
+    through.objects.bulk_create(
+        [through(searchdocument_id=pk, region_id=rid) for pk, row in zip(pks, rows) for rid in row[3]],
+        batch_size=1000,
+    )
+    Suggestion.objects.bulk_create(
+        [Suggestion(document_id=pk, key=k, rank=r, name=n) for pk, row in zip(pks, rows) for k, r, n in row[4]],
+        batch_size=2000,
+    )

@@ -9,17 +9,53 @@ What triggers re-indexing a record:
 * its many-to-many regions (facets), a region's members (a jurisdiction's regions);
 * a stage's save or delete (the derived stage facet of the records in its region).
 A save that brings a new name (region, jurisdiction, alias, agreement short title, mechanism)
-also teaches the running process's dictionary that word and re-segments the documents that
-contain it, so 「八个一体化」 becomes one word in records indexed before the mechanism existed.
+stores that word in the dictionary under a new version (search/dictionary.py) and re-segments the
+documents that contain it, so 「八个一体化」 becomes one word in records indexed before the
+mechanism existed; other processes load the new version at their next search.
 """
 
 from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .documents import index_record, indexed_models, prefetched, unindex_record
+
+_deferred = threading.local()
+
+
+@contextmanager
+def indexing_deferred(*, progress: bool = False):
+    """Skip per-record indexing inside the block; if anything was written, rebuild once at the end.
+
+    For bulk loads (load_portal_data): one rebuild (a bulk write, with a progress bar on a
+    terminal) instead of re-indexing each record as it is saved, several times over. Use it
+    inside the load's transaction, so the rebuild commits or rolls back with the load.
+    """
+    from .documents import rebuild_index
+
+    outer = getattr(_deferred, "active", False)
+    _deferred.active, _deferred.dirty = True, getattr(_deferred, "dirty", False) if outer else False
+    try:
+        yield
+    finally:
+        dirty = _deferred.dirty
+        _deferred.active = outer
+        if not outer:
+            _deferred.dirty = False
+    if not outer and dirty:
+        rebuild_index(workers=1, progress=progress)
+
+
+def _skipped() -> bool:
+    if getattr(_deferred, "active", False):
+        _deferred.dirty = True
+        return True
+    return False
 
 
 def _reindex(model, pks) -> None:
@@ -31,13 +67,17 @@ def _reindex(model, pks) -> None:
 
 
 def _learn_words(obj) -> None:
-    from .dictionary import record_words
+    """Store the names a saved record brings (a new dictionary version), and re-segment the
+    documents that contain a new word, all in the writer's transaction; every other process
+    picks the version up at its next search (search/text.py: Segmenter.refresh)."""
+    from .dictionary import dictionary_add, record_synonyms, record_words
     from .models import SearchDocument
     from .text import segmenter
 
-    new = segmenter.add_words(record_words(obj))
+    new = dictionary_add(words=record_words(obj), synonyms=record_synonyms(obj))
     if not new:
         return
+    segmenter.refresh()
     condition = Q()
     for word in new:
         condition |= Q(title__contains=word) | Q(body__contains=word)
@@ -52,6 +92,8 @@ def _learn_words(obj) -> None:
 
 
 def record_saved(sender, instance, raw=False, **kwargs):
+    if _skipped():
+        return
     if raw:
         return
     _learn_words(instance)
@@ -63,6 +105,8 @@ def record_saved(sender, instance, raw=False, **kwargs):
 
 
 def record_deleted(sender, instance, **kwargs):
+    if _skipped():
+        return
     unindex_record(sender, instance.pk)
     from regions.models import Stage
 
@@ -85,6 +129,8 @@ def _reindex_region_records(region_id) -> None:
 
 
 def alias_changed(sender, instance, **kwargs):
+    if _skipped():
+        return
     from agreements.models import Agreement
 
     if kwargs.get("raw"):
@@ -95,6 +141,8 @@ def alias_changed(sender, instance, **kwargs):
 
 
 def citation_changed(sender, instance, **kwargs):
+    if _skipped():
+        return
     if kwargs.get("raw"):
         return
     model = ContentType.objects.get_for_id(instance.content_type_id).model_class()
@@ -103,6 +151,8 @@ def citation_changed(sender, instance, **kwargs):
 
 
 def m2m_regions_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if _skipped():
+        return
     if action not in {"post_add", "post_remove", "post_clear", "pre_clear"}:
         return
     if action == "pre_clear":
@@ -126,6 +176,8 @@ def _reverse_accessor(through, model) -> str:
 
 
 def members_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if _skipped():
+        return
     from regions.models import Jurisdiction
 
     if action not in {"post_add", "post_remove", "post_clear"}:

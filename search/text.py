@@ -1,19 +1,17 @@
 """Normalisation and word segmentation, identical at index time and at query time.
 
-Chinese has no spaces, so both the index and the query are cut into words with jieba. The same
-``normalise`` runs first on both sides (traditional → simplified with OpenCC, full-width →
-half-width with NFKC, Latin case folding, quotes and punctuation turned into word boundaries), so
-「粵港澳」 finds 粤港澳 and 《框架协议》 finds 框架协议.
+Chinese has no spaces, so both the index and the query are cut into words by one segmenter
+(``Engine``: rjieba, the jieba-rs binding, or stock jieba where no rjieba wheel exists; choose with
+``SEARCH_SEGMENTER``). The same ``normalise`` runs first on both sides (traditional → simplified
+with OpenCC, full-width → half-width with NFKC, Latin case folding, quotes and punctuation turned
+into word boundaries), so 「粵港澳」 finds 粤港澳 and 《框架协议》 finds 框架协议.
 
-jieba is loaded once per process, lazily, on the first call that needs it (not at import: a
-management command that never searches pays nothing). Its dictionary is extended with the
-knowledge base's own names — regions, jurisdictions, agreement short names, mechanism names and
-terms the papers put in quotation marks — so 「通武廊」, 「八个一体化」 and 「京警入冀」 are single words.
-Loading costs about one second (``segmenter_stats()`` reports the measured figure).
-
-A name saved in this process joins its dictionary at once (search/signals.py). Another process
-(a second web worker) learns it when it restarts; until then a query for the new name is cut
-into smaller words, and ``QueryWord.parts`` still lets it match the records.
+The segmenter is loaded once per process, lazily, on the first call that needs it. Its dictionary
+is extended with the knowledge base's own names, stored and versioned in the database
+(search/dictionary.py), so 「通武廊」, 「八个一体化」 and 「京警入冀」 are single words in every
+process alike. Each query first reads the stored version (one primary-key read); a process that
+is behind adds the words it missed (or reloads when words were removed), so a name saved through
+one web worker is a word in every other worker's next search.
 """
 
 from __future__ import annotations
@@ -77,78 +75,246 @@ def quoted_terms(text: str | None) -> list[str]:
 
 # ---------------------------------------------------------------- the segmenter
 
+# The jieba dictionary frequency a domain word gets at least: high enough that the word wins over
+# its parts wherever it occurs (「通武廊」, not 通 + 武廊).
+DOMAIN_WORD_FREQ = 1000
+
+
+class Engine:
+    """The small interface every segmenter offers: add a word, cut precisely, cut for search (no HMM).
+
+    Both the index and the query go through the same engine, so an index is only consistent with
+    the engine that built it; ``name`` (with the library's version) is recorded in IndexBuild.
+    """
+
+    name = ""
+
+    def add_word(self, word: str) -> None:
+        raise NotImplementedError
+
+    def cut(self, text: str) -> list[str]:
+        raise NotImplementedError
+
+    def cut_for_search(self, text: str) -> list[str]:
+        raise NotImplementedError
+
+
+def _version(distribution: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(distribution)
+    except PackageNotFoundError:  # pragma: no cover — an unpackaged checkout
+        return "unknown"
+
+
+class RjiebaEngine(Engine):
+    """jieba-rs through rjieba: jieba's dictionary and algorithm, about ten times faster (issue 11)."""
+
+    def __init__(self, fresh: bool = False):
+        import rjieba
+
+        self.name = f"rjieba {_version('rjieba')}"
+        # Importing rjieba already builds one tokenizer (its module functions); the first load
+        # uses it rather than paying for a second. A full reload needs an empty one.
+        self._jieba = rjieba.Jieba() if fresh else rjieba
+
+    def add_word(self, word):
+        self._jieba.add_word(word, max(self._jieba.suggest_freq(word), DOMAIN_WORD_FREQ), None)
+
+    def cut(self, text):
+        return self._jieba.cut(text, False)
+
+    def cut_for_search(self, text):
+        return self._jieba.cut_for_search(text, False)
+
+
+class JiebaEngine(Engine):
+    """Stock Python jieba: the fallback where no rjieba wheel exists."""
+
+    def __init__(self, fresh: bool = False):
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        self.name = f"jieba {_version('jieba')}"
+        self._tokenizer = jieba.Tokenizer()
+        self._tokenizer.initialize()
+
+    def add_word(self, word):
+        self._tokenizer.add_word(word, freq=max(self._tokenizer.suggest_freq(word, tune=False), DOMAIN_WORD_FREQ))
+
+    def cut(self, text):
+        return list(self._tokenizer.cut(text, HMM=False))
+
+    def cut_for_search(self, text):
+        return list(self._tokenizer.cut_for_search(text, HMM=False))
+
+
+ENGINES = {"rjieba": RjiebaEngine, "jieba": JiebaEngine}
+
+
+def engine_choice() -> str:
+    """``SEARCH_SEGMENTER`` (rjieba or jieba) if set, else rjieba where it is installed, else jieba."""
+    import os
+
+    chosen = os.environ.get("SEARCH_SEGMENTER", "").strip().lower()
+    if chosen in ENGINES:
+        return chosen
+    try:
+        import importlib.util
+
+        return "rjieba" if importlib.util.find_spec("rjieba") else "jieba"
+    except ImportError:  # pragma: no cover
+        return "jieba"
+
+
+def engine_name() -> str:
+    """The name the chosen engine records with an index, without loading its dictionary."""
+    choice = engine_choice()
+    return f"{choice} {_version(choice)}"
+
 
 class Segmenter:
-    """One jieba tokenizer per process, with the domain dictionary, built on first use."""
+    """One engine per process with the stored domain dictionary, built on first use and kept current.
+
+    The dictionary lives in the database (search.DictionaryWord, versioned by DictionaryState) so
+    every process cuts text alike. Before each query the stored version is read (one primary-key
+    read); when another process has added words, this one adds the words of the versions it
+    missed, and when words were removed it rebuilds its engine from the stored dictionary.
+    """
 
     def __init__(self):
         self._lock = threading.RLock()
-        self._tokenizer = None
+        self._engine: Engine | None = None
         self.words: set[str] = set()
+        # Name → every name of the same record(s) (search.SynonymName), for query expansion.
+        self.synonyms: dict[str, tuple[str, ...]] = {}
+        self._groups: dict[str, set[str]] = {}
+        self.version: int = 0
         self.load_seconds: float | None = None
-        # Memo of segmented clauses: formulaic policy text repeats clauses (「深化区域警务协作」)
-        # and re-indexing re-segments them; bounded so a long-running process cannot grow without end.
+        self.reloads = 0
+        # Memo of segmented query clauses, bounded so a long-running process cannot grow without end.
         self._cache: dict[tuple[str, bool], tuple[str, ...]] = {}
         self.cache_limit = 200_000
 
     @property
     def loaded(self) -> bool:
-        return self._tokenizer is not None
+        return self._engine is not None
 
-    def tokenizer(self):
-        if self._tokenizer is None:
+    @property
+    def name(self) -> str:
+        return self.engine().name if self._engine is not None else engine_name()
+
+    def engine(self) -> Engine:
+        if self._engine is None:
             with self._lock:
-                if self._tokenizer is None:
-                    started = time.perf_counter()
-                    import jieba
+                if self._engine is None:
+                    self._load(fresh=False)
+                    from .checks import warn_once
 
-                    jieba.setLogLevel(logging.WARNING)
-                    tokenizer = jieba.Tokenizer()
-                    tokenizer.initialize()
-                    words = set()
-                    try:
-                        from .dictionary import domain_words
+                    warn_once()
+        return self._engine
 
-                        words = domain_words()
-                    except Exception:  # noqa: BLE001 — tables may not exist yet (migrate, fresh DB)
-                        logger.debug("search dictionary: knowledge base not readable yet", exc_info=True)
-                    for word in sorted(words):
-                        self._add(tokenizer, word)
-                    self.words = words
-                    self._tokenizer = tokenizer
-                    self.load_seconds = time.perf_counter() - started
-        return self._tokenizer
+    # Kept for callers that asked for "the tokenizer": the engine is what they get.
+    tokenizer = engine
 
-    @staticmethod
-    def _add(tokenizer, word: str) -> None:
-        # A frequency high enough that the word wins over its parts wherever it occurs.
-        tokenizer.add_word(word, freq=max(tokenizer.suggest_freq(word, tune=False), 1000))
-
-    def add_words(self, words) -> set[str]:
-        """Teach the loaded tokenizer new names; returns the words it did not know yet."""
-        new = {w for w in words if _dictionary_word(w)} - self.words
-        if not new:
-            return set()
-        if self._tokenizer is None:
-            # Not loaded yet: the first load reads every name from the database, these included.
-            return set()
+    def reset(self) -> None:
+        """Forget the engine: the next use loads the stored dictionary again."""
         with self._lock:
-            for word in sorted(new):
-                self._add(self._tokenizer, word)
-            self.words |= new
+            self._engine = None
+            self.words, self.synonyms, self._groups, self.version = set(), {}, {}, 0
             self._cache.clear()
-        return new
+
+    def load_words(self, words, synonyms, version: int = -1) -> None:
+        """Load an engine with exactly these words (a full rebuild, before it stores them)."""
+        with self._lock:
+            self._load(fresh=self._engine is not None, dictionary=(version, words, synonyms))
+
+    def _load(self, fresh: bool, dictionary=None) -> None:
+        from .dictionary import stored_dictionary
+
+        started = time.perf_counter()
+        engine = ENGINES[engine_choice()](fresh=fresh)
+        version, words, synonyms = dictionary or stored_dictionary()
+        for word in sorted(words):
+            engine.add_word(word)
+        self.words = set(words)
+        self._groups = {}
+        self._add_synonyms(synonyms)
+        self.version = version
+        self._cache.clear()
+        self._engine = engine
+        self.load_seconds = time.perf_counter() - started
+
+    def _add_synonyms(self, synonyms) -> None:
+        for group, word in synonyms:
+            self._groups.setdefault(group, set()).add(word)
+        by_word: dict[str, set[str]] = {}
+        for members in self._groups.values():
+            for word in members:
+                by_word.setdefault(word, set()).update(members)
+        self.synonyms = {w: tuple(sorted(m - {w})) for w, m in by_word.items() if len(m) > 1}
+
+    def refresh(self) -> bool:
+        """Catch up with the stored dictionary; True when this process had to change anything."""
+        from .dictionary import dictionary_changes_since, stored_version
+
+        if self._engine is None:
+            self.engine()
+            return True
+        version, base_version = stored_version()
+        if version == self.version:
+            return False
+        with self._lock:
+            if version < self.version or self.version < base_version:
+                # Words were removed (or this process holds words of a rolled-back edit).
+                self._load(fresh=True)
+            else:
+                version, words, synonyms = dictionary_changes_since(self.version)
+                for word in sorted(set(words) - self.words):
+                    self._engine.add_word(word)
+                self.words |= set(words)
+                if synonyms:
+                    self._add_synonyms(synonyms)
+                self.version = version
+                self._cache.clear()
+            self.reloads += 1
+        logger.info("search dictionary: now at version %s (%s words)", self.version, len(self.words))
+        return True
+
+    def _alternatives(self, names) -> tuple[tuple[str, ...], ...]:
+        """Each name as the words it is cut into: 「北京天津河北」 stands as 北京 + 天津 + 河北, which
+        is how a record that writes 「北京、天津、河北」 is indexed."""
+        out = []
+        for name in names:
+            cut = tuple(t for t in self._cut(name, False) if t not in STOPWORDS and _is_word(t))
+            alternatives = [cut]
+            if len(cut) == 1 and len(cut[0]) > 2:
+                # A name that is one dictionary word, as its parts too (the QueryWord.parts rule).
+                alternatives.append(tuple(t for t in self._cut(cut[0], True) if t != cut[0] and t not in STOPWORDS and _is_word(t)))
+            for alt in alternatives:
+                if alt and alt not in out:
+                    out.append(alt)
+        return tuple(out)
+
+    def _names_containing(self, clause: str) -> tuple[str, ...]:
+        if len(clause) < 3 or not _is_word(clause):
+            return ()
+        found = []
+        for word in self.words:
+            if clause in word and word != clause:
+                found.append(word)
+                if len(found) > MAX_CONTAINING_NAMES:
+                    return ()
+        return tuple(sorted(found))
 
     def _cut(self, clause: str, search_mode: bool) -> tuple[str, ...]:
         key = (clause, search_mode)
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        tokenizer = self.tokenizer()
-        if search_mode:
-            result = tuple(tokenizer.cut_for_search(clause, HMM=False))
-        else:
-            result = tuple(tokenizer.cut(clause, HMM=False))
+        engine = self.engine()
+        result = tuple(engine.cut_for_search(clause) if search_mode else engine.cut(clause))
         if len(self._cache) >= self.cache_limit:
             self._cache.clear()
         self._cache[key] = result
@@ -163,17 +329,27 @@ class Segmenter:
         normalised = normalise(text)
         if not normalised:
             return []
-        # One jieba call per text (it splits at the spaces itself): per-clause calls cost more
+        # One call per text (the engine splits at the spaces itself): per-clause calls cost more
         # in call overhead than they save, and index text rarely repeats a clause.
-        tokens = self.tokenizer().cut_for_search(normalised, HMM=False)
+        tokens = self.engine().cut_for_search(normalised)
         stop = STOPWORDS
         return list(dict.fromkeys(t for t in tokens if t not in stop and _is_word(t)))
 
     def query_words(self, text: str | None) -> list["QueryWord"]:
-        """The query cut in precise mode; each word with the smaller words that can stand for it."""
+        """The query cut in precise mode; each word with the smaller words that can stand for it,
+        and the other names of the same record (「川渝」 → 成渝, 成渝地区, …)."""
         words: dict[str, QueryWord] = {}
         for clause in normalise(text).split():
-            for token in self._cut(clause, False):
+            cut = self._cut(clause, False)
+            containing = self._names_containing(clause) if len(cut) > 1 else ()
+            if containing:
+                # 「大湾区」 is cut 大湾 + 区, which no document holds: the clause stands for its
+                # words together, or for a name it is part of (and that name's other names).
+                parts = tuple(t for t in cut if t not in STOPWORDS and _is_word(t))
+                names = [*containing, *(o for n in containing for o in self.synonyms.get(n, ()))]
+                words[clause] = QueryWord(clause, parts, self._alternatives(n for n in names if n != clause))
+                continue
+            for token in cut:
                 token = token.strip()
                 if not token or token in STOPWORDS or not _is_word(token) or token in words:
                     continue
@@ -184,7 +360,7 @@ class Segmenter:
                             t for t in self._cut(token, True) if t != token and t not in STOPWORDS and _is_word(t)
                         )
                     )
-                words[token] = QueryWord(token, parts)
+                words[token] = QueryWord(token, parts, self._alternatives(self.synonyms.get(token, ())))
         return list(words.values())
 
 
@@ -206,10 +382,13 @@ class QueryWord:
 
     word: str
     parts: tuple[str, ...] = ()
+    # Other names of the record this word names (its region's aliases), each as the words it is
+    # cut into: a record having all the words of one of them also matches.
+    synonyms: tuple[tuple[str, ...], ...] = ()
 
     @property
     def terms(self) -> tuple[str, ...]:
-        return (self.word, *self.parts)
+        return tuple(dict.fromkeys((self.word, *self.parts, *(t for alt in self.synonyms for t in alt))))
 
 
 # A record's names are also indexed whole, as one "exact name" word (x + the name without spaces),
@@ -218,6 +397,13 @@ class QueryWord:
 # (it splits Latin letters from Han characters), so the key cannot collide with a real word.
 EXACT_PREFIX = "x"
 MAX_EXACT_KEY = 120
+# A name's whole pinyin or initials as an exact key: x0 + letters. Pinyin has no digits, so the key
+# cannot collide with a bare pinyin word (「小京津冀」's initials xjjj are not 京津冀's key x0jjj).
+PINYIN_EXACT_PREFIX = EXACT_PREFIX + "0"
+_PINYIN_QUERY = re.compile(r"^[a-z ]+$")
+# A clause that is only part of a name (「大湾区」 in 粤港澳大湾区) also stands for the names that
+# contain it, when there are at most this many (a short common fragment names nothing in particular).
+MAX_CONTAINING_NAMES = 5
 
 
 def exact_key(text: str | None) -> str:
@@ -231,10 +417,25 @@ def exact_key(text: str | None) -> str:
 class QueryPlan:
     words: list[QueryWord] = field(default_factory=list)
     exact: str = ""
+    # The exact keys of the other names of the record the whole query names.
+    exact_synonyms: tuple[str, ...] = ()
 
     @property
     def terms(self) -> list[str]:
         return list(dict.fromkeys(t for w in self.words for t in w.terms))
+
+    @property
+    def highlight_terms(self) -> list[str]:
+        """What a snippet marks: the words, their parts, and the other names that do not merely
+        contain a word (「粤港澳」 marks 粤港澳 inside 粤港澳大湾区, not the whole name)."""
+        out = []
+        for w in self.words:
+            out += [w.word, *w.parts, *(alt[0] for alt in w.synonyms if len(alt) == 1 and w.word not in alt[0])]
+        return list(dict.fromkeys(out))
+
+    @property
+    def exact_keys(self) -> list[str]:
+        return [k for k in (self.exact, *self.exact_synonyms) if k]
 
     def __bool__(self) -> bool:
         return bool(self.words)
@@ -245,7 +446,17 @@ segmenter = Segmenter()
 
 def query_plan(text: str | None) -> QueryPlan:
     text = (text or "")[:1000]
-    return QueryPlan(segmenter.query_words(text), exact_key(text))
+    segmenter.refresh()
+    words = segmenter.query_words(text)
+    exact = exact_key(text)
+    # A query that is exactly one of a record's names is exactly each of its other names too.
+    synonyms = segmenter.synonyms.get(exact[len(EXACT_PREFIX):], ()) if exact else ()
+    keys = [k for k in map(exact_key, synonyms) if k]
+    if exact and _PINYIN_QUERY.match(normalise(text)):
+        # Letters only: pinyin or initials (「jjj」), whose exact key is x0 + letters; a name written
+        # in Latin letters is indexed under the same key (search/documents.py).
+        exact = PINYIN_EXACT_PREFIX + exact[len(EXACT_PREFIX):]
+    return QueryPlan(words, exact, tuple(keys))
 
 
 def index_tokens(text: str | None) -> list[str]:
@@ -253,4 +464,10 @@ def index_tokens(text: str | None) -> list[str]:
 
 
 def segmenter_stats() -> dict:
-    return {"loaded": segmenter.loaded, "load_seconds": segmenter.load_seconds, "dictionary_words": len(segmenter.words)}
+    return {
+        "segmenter": segmenter.name,
+        "loaded": segmenter.loaded,
+        "load_seconds": segmenter.load_seconds,
+        "dictionary_version": segmenter.version,
+        "dictionary_words": len(segmenter.words),
+    }

@@ -20,6 +20,7 @@ from .backends import RESULT_CAP, Filters, backend
 from .highlight import highlight
 from .models import SearchDocument
 from .query import MAX_QUERY_LENGTH
+from .suggest import MAX_SUGGEST_QUERY, SUGGEST_LIMIT, TYPE_LABELS, did_you_mean, suggest
 from .text import query_plan
 
 DEFAULT_PAGE_SIZE = 20
@@ -112,7 +113,10 @@ class SearchView(APIView):
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
         description=(
             f"At most {RESULT_CAP} best matches are returned: `count` is exact below {RESULT_CAP} "
-            f"and means 'at least {RESULT_CAP}' when equal to it."
+            f"and means 'at least {RESULT_CAP}' when equal to it. Pinyin and initials of names match "
+            "too (`jjj`, `jingjinji` → 京津冀), ranked below Chinese matches; a region's other names "
+            "stand for it (川渝 → 成渝). When nothing matches, `suggestions` lists the closest "
+            "names (did you mean)."
         ),
     )
     def get(self, request):
@@ -130,6 +134,8 @@ class SearchView(APIView):
         )
         hits = backend().search(plan, filters) if plan else []
         count = len(hits)
+        # Never an empty answer without help: the dictionary names closest to what was typed.
+        suggestions = did_you_mean(p["q"]) if not hits else []
         page, size = p["page"], p["page_size"]
         if (page - 1) * size >= max(count, 1) and page > 1:
             return Response({"detail": f"第 {excerpt(page, 20)} 页超出了最后一页。"}, status=404)
@@ -142,6 +148,7 @@ class SearchView(APIView):
                 "results": self._results(request, window, plan),
                 "facets": self._facets([h.doc_id for h in hits]),
                 "words": [w.word for w in plan.words],
+                "suggestions": suggestions,
             }
         )
 
@@ -161,7 +168,7 @@ class SearchView(APIView):
             model = ContentType.objects.get_for_id(ct_id).model_class()
             for obj in model.objects.filter(pk__in=ids):
                 records[(ct_id, obj.pk)] = obj
-        terms = plan.terms
+        terms = plan.highlight_terms
         results = []
         for h in hits:
             doc = docs.get(h.doc_id)
@@ -216,3 +223,53 @@ class SearchView(APIView):
             for r in docs.filter(year__isnull=False).values("year").annotate(n=Count("id")).order_by("year")
         ]
         return {"type": types, "region": region_facet, "stage": stage_facet, "year": year_facet}
+
+
+class SuggestParameters(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=MAX_SUGGEST_QUERY,
+        trim_whitespace=True,
+        error_messages={
+            "blank": "请输入要联想的内容：q 为空。",
+            "required": "请输入要联想的内容：缺少参数 q。",
+            "max_length": f"输入过长：q 最多 {MAX_SUGGEST_QUERY} 个字符。",
+            "invalid": "q 必须是文本。",
+        },
+    )
+
+
+class SuggestView(APIView):
+    """Names for the search box as the user types: Chinese prefix, full pinyin or initials."""
+
+    @extend_schema(
+        operation_id="search_suggest",
+        parameters=[
+            OpenApiParameter(
+                "q", OpenApiTypes.STR, required=True,
+                description=f"What has been typed so far, 1–{MAX_SUGGEST_QUERY} characters: a Chinese prefix "
+                "(京津), full pinyin (jingjinji) or initials (jjj).",
+            ),
+        ],
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+        description=(
+            f"Up to {SUGGEST_LIMIT} record names starting with `q`, Chinese names first, then pinyin, then "
+            "initials; each with its record type, its API URL and its page URL."
+        ),
+    )
+    def get(self, request):
+        params = SuggestParameters(data=request.query_params)
+        if not params.is_valid():
+            return Response({"detail": _message(params.errors), "errors": params.errors}, status=400)
+        q = params.validated_data["q"]
+        results = [
+            {
+                "name": item["name"],
+                "title": item["title"],
+                "type": item["type"],
+                "type_label": TYPE_LABELS.get(item["type"], item["type"]),
+                "url": request.build_absolute_uri(f"/api/v1/{RESOURCES[item['type']]}/{item['slug']}/"),
+                "html_url": request.build_absolute_uri(item["path"]),
+            }
+            for item in suggest(q)
+        ]
+        return Response({"q": q, "results": results})

@@ -1,3 +1,4 @@
+import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from dataset.services import (
     dataset_read_directory,
     dataset_read_json,
 )
+from search.signals import indexing_deferred
 
 
 class Command(BaseCommand):
@@ -30,7 +32,9 @@ class Command(BaseCommand):
                 entries = dataset_read_json(json.read_text(encoding="utf-8"), origin=json.name)
             else:
                 entries = dataset_read_directory(fixtures or settings.PORTAL_FIXTURES_DIR)
-            with transaction.atomic():
+            # The search index is rebuilt once at the end of the load (with a progress bar on a
+            # terminal), not re-segmented record by record as each is saved (issue 11).
+            with transaction.atomic(), indexing_deferred(progress=sys.stderr.isatty()):
                 report = dataset_load(entries=entries)
                 if not skip_quote_check:
                     self._check_quotes()

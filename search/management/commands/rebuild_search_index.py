@@ -1,6 +1,8 @@
-"""Rebuild every search document from the records (after a bulk import, or a dictionary change)."""
+"""Rebuild the dictionary and every search document from the records (after a bulk import, a
+segmenter change, or when `check` reports the index was built by another segmenter)."""
 
 import os
+import sys
 
 from django.core.management.base import BaseCommand
 
@@ -9,21 +11,18 @@ from search.text import segmenter
 
 
 class Command(BaseCommand):
-    help = "Rebuild the search index (documents, PostgreSQL GIN indexes / SQLite FTS5) from every searchable record."
+    help = "Rebuild the search dictionary and index (documents, PostgreSQL GIN indexes / SQLite FTS5) from every searchable record."
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--workers", type=int, default=min(os.cpu_count() or 1, 4),
-            help="processes that segment text in parallel (default: CPU count, at most 4)",
+            "--workers", type=int, default=os.cpu_count() or 1,
+            help="processes that read and segment records in parallel (default: one per CPU)",
         )
 
     def handle(self, *args, workers, **options):
-        # Reload the dictionary from the database first: the rebuild is how a dictionary change
-        # made in another process reaches every document.
-        segmenter._tokenizer = None
-        segmenter._cache.clear()
-        timings = rebuild_index(workers=workers, stdout=self.stdout if options["verbosity"] > 1 else None)
+        # A progress bar on a terminal only; logs and pipes get the one summary line.
+        timings = rebuild_index(workers=max(1, workers), progress=sys.stderr.isatty() and options["verbosity"] > 0)
         self.stdout.write(
-            f"Indexed {timings['documents']} records in {timings['seconds']:.1f} s "
-            f"(dictionary: {len(segmenter.words)} domain words, jieba loaded in {segmenter.load_seconds:.2f} s)."
+            f"Indexed {timings['documents']} records in {timings['seconds']:.1f} s with {segmenter.name} "
+            f"(dictionary v{segmenter.version}: {timings['dictionary_words']} words)."
         )
