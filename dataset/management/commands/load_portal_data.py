@@ -6,6 +6,7 @@ from django.db import transaction
 
 from dataset.quotes import missing_texts, unverified_quotes
 from dataset.services import DatasetError, dataset_load, dataset_read_directory, dataset_read_json
+from history.context import command_context
 
 
 class Command(BaseCommand):
@@ -24,7 +25,8 @@ class Command(BaseCommand):
                 entries = dataset_read_json(json.read_text(encoding="utf-8"), origin=json.name)
             else:
                 entries = dataset_read_directory(fixtures or settings.PORTAL_FIXTURES_DIR)
-            with transaction.atomic():
+            # The history records every row this writes as the loader's (history/context.py).
+            with command_context("load_portal_data"), transaction.atomic():
                 report = dataset_load(entries=entries)
                 if not skip_quote_check:
                     self._check_quotes()
