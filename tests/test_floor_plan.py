@@ -1,6 +1,6 @@
 """The floor plan (issue 9): imports run one way, so the layers cannot drift into each other.
 
-    portal  →  api  →  dataset, search  →  domain apps  →  records
+    portal  →  api  →  dataset, search, history  →  domain apps  →  records
     (configures)                          (sources, regions, agreements, mechanisms, timeline, findings)
 
 - ``records`` holds the shared building blocks and imports no app of the project;
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT = ["portal", "records", "sources", "regions", "agreements", "mechanisms", "timeline", "findings", "dataset", "search", "api", "opendata", "explore"]
+PROJECT = ["portal", "records", "sources", "regions", "agreements", "mechanisms", "timeline", "findings", "dataset", "search", "api", "opendata", "history", "explore"]
 DOMAIN = {"sources", "regions", "agreements", "mechanisms", "timeline", "findings"}
 
 

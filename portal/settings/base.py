@@ -314,3 +314,21 @@ def logging_config(log_format: str, level: str, stream: str = "stdout") -> dict:
 
 
 LOGGING = logging_config(PORTAL_LOG_FORMAT, PORTAL_LOG_LEVEL)
+# ---------------------------------------------------------------- Edit history (history/, issue 14)
+# Every insert, update and delete of a dataset row is kept by PostgreSQL triggers (django-pghistory),
+# with who, when, from which address and through which road. Grouped here, and added to the lists
+# rather than written into them, so the other settings of issue 14 merge without conflicts.
+INSTALLED_APPS += ["pgtrigger", "pghistory", "pghistory.admin", "history"]
+# After authentication, so the context knows the signed-in user.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "history.middleware.HistoryContextMiddleware",
+)
+# Auto-created many-to-many link tables have no migrations to carry triggers, so all history
+# triggers are (re)installed after each migrate, as the dataset revision's are (records/revision.py).
+PGTRIGGER_MIGRATIONS = False
+PGTRIGGER_INSTALL_ON_MIGRATE = True
+# Reads write nothing: only requests that can change data carry a history context.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+PGHISTORY_ADMIN_MODEL = "history.RecordChange"
+PGHISTORY_ADMIN_CLASS = "history.admin.RecordChangeAdmin"

@@ -14,6 +14,7 @@ from dataset.services import (
     dataset_read_json,
 )
 from search.signals import indexing_deferred
+from history.context import command_context
 
 
 class Command(BaseCommand):
@@ -33,8 +34,9 @@ class Command(BaseCommand):
             else:
                 entries = dataset_read_directory(fixtures or settings.PORTAL_FIXTURES_DIR)
             # The search index is rebuilt once at the end of the load (with a progress bar on a
-            # terminal), not re-segmented record by record as each is saved (issue 11).
-            with transaction.atomic(), indexing_deferred(progress=sys.stderr.isatty()):
+            # terminal), not re-segmented record by record as each is saved (issue 11); the history
+            # records every row this writes as the loader's (history/context.py).
+            with command_context("load_portal_data"), transaction.atomic(), indexing_deferred(progress=sys.stderr.isatty()):
                 report = dataset_load(entries=entries)
                 if not skip_quote_check:
                     self._check_quotes()
