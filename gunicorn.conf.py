@@ -24,3 +24,19 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 # Trust X-Forwarded-* only from the local proxy unless told otherwise.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker):
+    """Load the search segmenter before the worker takes its first request.
+
+    jieba's dictionary and the portal's own names (search/text.py) take a second or more to load,
+    lazily, on a process's first search: under load that first search waited seconds, once per
+    worker and again after each max_requests recycling. Loaded here, no request pays for it.
+    The connection the dictionary was read on is closed, so the worker starts with none open.
+    """
+    from django.db import connections
+
+    from search.text import segmenter
+
+    segmenter.tokenizer()
+    connections.close_all()
