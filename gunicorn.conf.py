@@ -47,3 +47,18 @@ if os.environ.get("PORTAL_LOG_FORMAT", "json") == "json":
         # An access log sent elsewhere (GUNICORN_ACCESS_LOG, e.g. /dev/null under load) stays there.
         "loggers": {"gunicorn.error": _to_stdout, **({"gunicorn.access": _to_stdout} if accesslog == "-" else {})},
     }
+
+def post_worker_init(worker):
+    """Load the search segmenter before the worker takes its first request.
+
+    jieba's dictionary and the portal's own names (search/text.py) take a second or more to load,
+    lazily, on a process's first search: under load that first search waited seconds, once per
+    worker and again after each max_requests recycling. Loaded here, no request pays for it.
+    The connection the dictionary was read on is closed, so the worker starts with none open.
+    """
+    from django.db import connections
+
+    from search.text import segmenter
+
+    segmenter.tokenizer()
+    connections.close_all()

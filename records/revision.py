@@ -32,8 +32,13 @@ class Revision:
     changed_at: datetime
 
 
-def current_revision(using: str = "default") -> Revision:
-    """The revision now: one indexed read of a one-row table (the only query a 304 costs)."""
+def current_revision(using: str | None = None) -> Revision:
+    """The revision now: one indexed read of a one-row table (the only query a 304 costs).
+
+    Read, unless ``using`` names a database, where the router sends this request's other reads: with
+    read replicas, the revision must come from the copy the response's rows come from, or a lagging
+    replica's rows would be cached under the primary's newer revision.
+    """
     row = DatasetRevision.objects.using(using).filter(pk=1).values_list("number", "changed_at").first()
     if row is None:  # a flushed or new database: start counting
         DatasetRevision.objects.using(using).get_or_create(pk=1, defaults={"changed_at": timezone.now()})

@@ -36,7 +36,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, connections, router
 
 from .text import QueryPlan
 
@@ -154,6 +154,13 @@ class QueryLanguageBackend(SearchBackend):
         return expression
 
 
+def read_connection():
+    """The connection this request reads from: a read replica when the router chose one (issue 14)."""
+    from .models import SearchDocument
+
+    return connections[router.db_for_read(SearchDocument)]
+
+
 def _pg_term(term: str) -> str:
     # Words contain only letters, digits and CJK characters (text._is_word); quoting is belt and braces.
     return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
@@ -203,7 +210,7 @@ class PostgresBackend(QueryLanguageBackend):
             LIMIT %s
         """
         args = [match, *params, match, match, *params, limit, EXACT_RANK_LIMIT, rank, rank, limit]
-        with connection.cursor() as cursor:
+        with read_connection().cursor() as cursor:
             cursor.execute(sql, args)
             return [Hit(*row[:3], float(row[3])) for row in cursor.fetchall()]
 
@@ -227,7 +234,7 @@ class SqliteBackend(QueryLanguageBackend):
             ORDER BY bm25(search_fts, {weights}), d.id
             LIMIT %s
         """
-        with connection.cursor() as cursor:
+        with read_connection().cursor() as cursor:
             cursor.execute(sql, [self.match_query(plan, require_all), *params, limit])
             return [Hit(*row[:3], float(row[3])) for row in cursor.fetchall()]
 

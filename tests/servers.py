@@ -70,6 +70,9 @@ def production_server(*, workers: int = 2, database_url: str | None = None, env:
         "WEB_CONCURRENCY": str(workers),
         "PORTAL_BIND": f"127.0.0.1:{port}",
         "GUNICORN_ACCESS_LOG": os.devnull,
+        # One database unless a test names replicas (tests/test_replica.py): a URL exported for the
+        # suite would name the wrong database, and a replica's lag would make other tests racy.
+        "DATABASE_REPLICA_URLS": "",
         **(env or {}),
     }
     process = subprocess.Popen(

@@ -113,6 +113,7 @@ def test_the_development_server_survives_20_concurrent_clients_without_hoarding_
         "PGAPPNAME": application_name,
     }
     env.pop("DATABASE_CONN_MAX_AGE", None)
+    env.pop("DATABASE_REPLICA_URLS", None)
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -48,6 +48,28 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+
+# ---------------------------------------------------------------- Read replicas (issue 14)
+# DATABASE_REPLICA_URLS: comma-separated streaming replicas of DATABASE_URL. Requests read from
+# one of them, writes go to the primary (portal/db_router.py, docs/deploy.md). Unset: one
+# database and no router, as before. In tests each replica mirrors the test database (TEST MIRROR).
+def replica_databases(conn_max_age: int) -> dict:
+    replicas = {}
+    for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+        conf = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
+        # A replica that does not answer is skipped by the router; do not wait long for it.
+        conf.setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DATABASE_REPLICA_CONNECT_TIMEOUT", 3))
+        conf["TEST"] = {"MIRROR": "default"}
+        replicas[f"replica{number}"] = conf
+    return replicas
+
+
+DATABASES.update(replica_databases(env_int("DATABASE_CONN_MAX_AGE", 60)))
+DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+DATABASE_ROUTERS = ["portal.db_router.PrimaryReplicaRouter"] if DATABASE_REPLICAS else []
+# ---------------------------------------------------------------- end of read replicas
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [

@@ -10,7 +10,9 @@ SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-deploy"  # noqa: F405
 
 # runserver serves each request in a thread of its own; a kept connection per thread, times 20
 # clients, exhausted PostgreSQL's connections (issue 14). Close each one at the end of its request.
-DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 0)  # noqa: F405
+# Read replicas too (base.py), or each thread would keep one connection per replica.
+for _conf in DATABASES.values():  # noqa: F405
+    _conf["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 0)
 
 # The browsable API and readable log lines help a developer; production has neither. Logs go to
 # stderr here, as runserver's do, so that a command's output on stdout stays clean.
