@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, connections, router
 
-from .text import QueryPlan
+from .text import EXACT_PREFIX, QueryPlan
 
 # The most records one search ranks and returns. Pages beyond it are not reachable; a count equal
 # to it means "at least this many" (web search engines apply the same rule).
@@ -173,7 +173,12 @@ class PostgresBackend(QueryLanguageBackend):
 
     @staticmethod
     def rank_query(plan: QueryPlan) -> str:
-        return " | ".join(_pg_term(t) for t in [*plan.terms, *plan.exact_keys])
+        return " | ".join(_pg_term(t) for t in [*plan.own_terms, *plan.exact_keys])
+
+    @staticmethod
+    def synonym_rank_query(plan: QueryPlan) -> str:
+        # to_tsquery('') would be an error; a term no document has ranks everything 0 alike.
+        return " | ".join(_pg_term(t) for t in plan.synonym_terms) or _pg_term(EXACT_PREFIX)
 
     def _search(self, plan, filters, limit, require_all):
         where, params = filters.sql("d")
@@ -204,12 +209,20 @@ class PostgresBackend(QueryLanguageBackend):
                    CASE WHEN (SELECT count(*) FROM candidates) <= %s
                         THEN ts_rank('{PG_WEIGHTS}', d.vector, to_tsquery('simple', %s))
                         ELSE ts_rank('{PG_WEIGHTS}', d.title_vector, to_tsquery('simple', %s))
-                   END AS score
+                   END AS score,
+                   CASE WHEN (SELECT count(*) FROM candidates) <= %s
+                        THEN ts_rank('{PG_WEIGHTS}', d.vector, to_tsquery('simple', %s))
+                        ELSE ts_rank('{PG_WEIGHTS}', d.title_vector, to_tsquery('simple', %s))
+                   END AS synonym_score
             FROM candidates c JOIN search_searchdocument d ON d.id = c.id
-            ORDER BY score DESC, d.id
+            ORDER BY score DESC, synonym_score DESC, d.id
             LIMIT %s
         """
-        args = [match, *params, match, match, *params, limit, EXACT_RANK_LIMIT, rank, rank, limit]
+        synonyms = self.synonym_rank_query(plan)
+        args = [
+            match, *params, match, match, *params, limit,
+            EXACT_RANK_LIMIT, rank, rank, EXACT_RANK_LIMIT, synonyms, synonyms, limit,
+        ]
         with read_connection().cursor() as cursor:
             cursor.execute(sql, args)
             return [Hit(*row[:3], float(row[3])) for row in cursor.fetchall()]

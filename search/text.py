@@ -388,7 +388,15 @@ class QueryWord:
 
     @property
     def terms(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys((self.word, *self.parts, *(t for alt in self.synonyms for t in alt))))
+        return tuple(dict.fromkeys((*self.own_terms, *self.synonym_terms)))
+
+    @property
+    def own_terms(self) -> tuple[str, ...]:
+        return (self.word, *self.parts)
+
+    @property
+    def synonym_terms(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(t for alt in self.synonyms for t in alt))
 
 
 # A record's names are also indexed whole, as one "exact name" word (x + the name without spaces),
@@ -423,6 +431,19 @@ class QueryPlan:
     @property
     def terms(self) -> list[str]:
         return list(dict.fromkeys(t for w in self.words for t in w.terms))
+
+    @property
+    def own_terms(self) -> list[str]:
+        """The words as the user wrote them (and their parts): what ranks a record first."""
+        return list(dict.fromkeys(t for w in self.words for t in w.own_terms))
+
+    @property
+    def synonym_terms(self) -> list[str]:
+        """The words of other names standing for a query word: they widen the match, and only
+        order records that tie on the user's own words (a region's nine other names must not
+        outweigh an exact title: 「川渝刑事技术战略合作框架协议」 against 成渝…森林防灭火…)."""
+        own = set(self.own_terms)
+        return [t for t in dict.fromkeys(t for w in self.words for t in w.synonym_terms) if t not in own]
 
     @property
     def highlight_terms(self) -> list[str]:
