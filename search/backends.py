@@ -240,15 +240,21 @@ class SqliteBackend(QueryLanguageBackend):
     def _search(self, plan, filters, limit, require_all):
         where, params = filters.sql("d")
         weights = ", ".join(str(w) for w in FTS5_WEIGHTS)
+        # As on PostgreSQL, the user's own words (and exact names) rank first; the words of other
+        # names standing for them only order the ties (``own`` is NULL for a synonym-only match).
+        own = self.OR.join(self.term(t) for t in [*plan.own_terms, *plan.exact_keys])
         sql = f"""
             SELECT d.id, d.content_type_id, d.object_id, -bm25(search_fts, {weights}) AS score
             FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid
+            LEFT JOIN (
+                SELECT rowid AS id, bm25(search_fts, {weights}) AS rank FROM search_fts WHERE search_fts MATCH %s
+            ) own ON own.id = d.id
             WHERE search_fts MATCH %s AND {where}
-            ORDER BY bm25(search_fts, {weights}), d.id
+            ORDER BY coalesce(own.rank, 0), bm25(search_fts, {weights}), d.id
             LIMIT %s
         """
         with read_connection().cursor() as cursor:
-            cursor.execute(sql, [self.match_query(plan, require_all), *params, limit])
+            cursor.execute(sql, [own, self.match_query(plan, require_all), *params, limit])
             return [Hit(*row[:3], float(row[3])) for row in cursor.fetchall()]
 
 
