@@ -1,8 +1,6 @@
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.decorators.csrf import csrf_exempt
-from django.views.i18n import set_language
 
 from opendata.feeds import ChangedRecordsFeed
 from opendata.sitemaps import SITEMAPS
@@ -11,7 +9,7 @@ from opendata.views import robots_txt
 from search.pages import search_page
 from sources.pages import cite_download
 
-from .views import HomeView
+from .views import HomeView, choose_language
 
 # The admin says whose it is, not "Django administration" (issue 10).
 admin.site.site_header = "区域警务协作知识库 · 管理"
@@ -36,11 +34,8 @@ urlpatterns = [
     path("feed/", ChangedRecordsFeed(), name="feed"),
     path("api/v1/search/", include("search.urls")),
     path("api/v1/", include("api.urls")),
-    # The language switch posts without a CSRF token: a token in every page would set a cookie on
-    # a first visit, and a response that sets a cookie carries no ETag (records/middleware.py), so
-    # no page could be revalidated. A forged request could only change someone's interface language.
-    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch is a link (portal/views.py): no form, so no CSRF cookie for readers.
+    path("i18n/lang/<str:code>/", choose_language, name="choose_language"),
     path("admin/", admin.site.urls),
 ]
 

@@ -170,11 +170,34 @@ def test_chinese_is_the_default(client):
 
 
 def test_the_language_choice_persists(client):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/regions/"})
-    assert response.status_code == 302
+    response = client.get("/i18n/lang/en/", {"next": "/regions/"})
+    assert response.status_code == 302 and response["Location"] == "/regions/"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
     assert '<html lang="en">' in text_of(client.get("/regions/"))
-    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/regions/"})
+    client.get("/i18n/lang/zh-hans/", {"next": "/regions/"})
     assert '<html lang="zh-Hans">' in text_of(client.get("/regions/"))
+
+
+def test_the_language_switch_is_a_link_that_returns_to_the_same_page(client):
+    page = text_of(client.get("/agreements/?region=jjj"))
+    assert '<a href="/i18n/lang/en/?next=/agreements/%3Fregion%3Djjj"' in page
+    assert "<form class=\"language\"" not in page and "csrfmiddlewaretoken" not in page
+
+
+def test_a_reader_who_does_not_click_the_switch_gets_no_cookie(client):
+    for path in ("/", "/agreements/", "/regions/", "/search/?q=川渝", "/sources/"):
+        assert not client.get(path).cookies, path
+        assert not client.get(path, HTTP_ACCEPT_LANGUAGE="en").cookies, path
+
+
+def test_the_language_switch_refuses_to_send_a_reader_to_another_site(client):
+    response = client.get("/i18n/lang/en/", {"next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_an_unknown_interface_language_is_a_400(client):
+    response = client.get("/i18n/lang/fr/", {"next": "/"})
+    assert response.status_code == 400 and settings.LANGUAGE_COOKIE_NAME not in response.cookies
 
 
 def test_every_interface_string_has_an_english_translation():

@@ -177,7 +177,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Chinese by default, English one click away (issue 10). Interface strings only: record content
-# stays as the papers wrote it. The choice persists in the language cookie (/i18n/setlang/).
+# stays as the papers wrote it. The choice persists in the language cookie (/i18n/lang/<code>/).
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

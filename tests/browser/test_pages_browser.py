@@ -131,14 +131,14 @@ def test_a_record_page_shows_its_citations_and_its_bibtex_and_ris_downloads_pars
 def test_the_language_switch_works_and_persists(page):
     page.goto("/agreements/")
     assert page.get_attribute("html", "lang") == "zh-Hans"
-    page.click("form.language button")
+    page.click("header.site .language a")
     page.wait_for_load_state()
     assert page.get_attribute("html", "lang") == "en"
     assert page.locator("h1").inner_text() == "Agreements and documents"
     page.goto("/regions/")
     assert page.get_attribute("html", "lang") == "en"
     screenshot(page, "laptop-en-regions")
-    page.click("form.language button")
+    page.click("header.site .language a")
     page.wait_for_load_state()
     assert page.get_attribute("html", "lang") == "zh-Hans"
 
