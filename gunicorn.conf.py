@@ -55,10 +55,14 @@ def post_worker_init(worker):
     lazily, on a process's first search: under load that first search waited seconds, once per
     worker and again after each max_requests recycling. Loaded here, no request pays for it.
     The connection the dictionary was read on is closed, so the worker starts with none open.
+    A worker whose database is away at boot still starts (it answers 503, portal/unavailable.py).
     """
     from django.db import connections
 
     from search.text import segmenter
 
-    segmenter.tokenizer()
+    try:
+        segmenter.tokenizer()
+    except Exception:  # noqa: BLE001 — the database may be away at boot; the first search loads it then
+        worker.log.warning("search dictionary not loaded at worker start; the first search will load it", exc_info=True)
     connections.close_all()
