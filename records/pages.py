@@ -11,6 +11,8 @@ This module reaches other apps' models only through relations, as the rest of ``
 
 from __future__ import annotations
 
+import abc
+
 from django import forms
 from django.core.paginator import Paginator
 from django.db import connection
@@ -62,8 +64,11 @@ def facet_link(params: QueryDict, name: str, value) -> str:
     return f"?{text}" if text else "?"
 
 
-class RecordListPage(View):
-    """A faceted, searchable, paged list of one kind of record (subclasses name the pieces)."""
+class RecordListPage(abc.ABC, View):
+    """A faceted, searchable, paged list of one kind of record (subclasses name the pieces).
+
+    Abstract: a subclass that forgets ``base_queryset`` cannot be instantiated (ABCMeta refuses it).
+    """
 
     template_name: str
     filterset_class: type
@@ -75,9 +80,9 @@ class RecordListPage(View):
     stage_facet = False
     year_facet = False
 
+    @abc.abstractmethod
     def base_queryset(self):
         """The records in the API's order before any parameter (api/views.py's page_queryset)."""
-        raise NotImplementedError
 
     def get(self, request, *args, **kwargs):
         params = request.GET
