@@ -39,6 +39,11 @@ PAGES = [
     "/sources/yang-xin-2025/",
     "/search/?q=京警入冀",
     "/search/?q=火星殖民",
+    "/timeline/",
+    "/mechanisms/matrix/",
+    "/regions/compare/",
+    "/regions/compare/?region=jjj&region=yrd",
+    "/charts/",
 ]
 
 # Interface chrome; inside it, links, quotes, marks and citations carry record content.
@@ -53,8 +58,9 @@ def chrome_text(element) -> str:
     return element.text_content()
 
 
-# Labels that name a record, and the home page's search examples, which are words of the records.
-NAMED = "//*[not(self::ol[@class='parts']) and not(@id='home-search')]"
+# Labels that name a record (a grouped scheme's parts, a matrix cell's region), and the home page's
+# search examples, which are words of the records.
+NAMED = "//*[not(self::ol[@class='parts']) and not(@id='home-search') and not(contains(@class, 'record-content'))]"
 
 
 def han_in_chrome(html: str, query: str = "") -> list[str]:
