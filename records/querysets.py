@@ -17,7 +17,8 @@ from itertools import batched
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import OuterRef, Q
+from django.db.models import Count, F, OuterRef, Q, Window
+from django.db.models.functions import RowNumber
 from django.db.models.query import ModelIterable
 
 from records.dates import PartialDateQuerySet
@@ -57,6 +58,23 @@ class CitedRecordQuerySet(models.QuerySet):
         clone = super()._clone()
         clone._finishers = self._finishers
         return clone
+
+    def page_of_each_group(self, group_by: tuple[str, ...], order_by: list, number: int, size: int):
+        """Page ``number`` (from 1, ``size`` records) of every group of records that share ``group_by``'s values.
+
+        For the overview pages that set groups side by side (findings by paper and kind,
+        mechanisms by category): one query reads a bounded page of each group whatever the data
+        size, numbering each group's records in ``order_by`` with ROW_NUMBER(); each record keeps
+        its ``position`` (from 1) in its group.
+        """
+        start = (number - 1) * size
+        position = Window(RowNumber(), partition_by=[F(name) for name in group_by], order_by=order_by)
+        return self.annotate(position=position).filter(position__gt=start, position__lte=start + size)
+
+    def group_sizes(self, *group_by: str) -> dict[tuple, int]:
+        """{(values of ``group_by``): records}, in one aggregate query."""
+        rows = self.order_by().values_list(*group_by).annotate(n=Count("pk")).values_list(*group_by, "n")
+        return {tuple(row[:-1]): row[-1] for row in rows}
 
     def finished_with(self, finish: Finisher):
         """A copy whose fetched records are completed by ``finish`` (see ``Finisher``), once per fetch."""
