@@ -47,7 +47,7 @@ class FindingSideBySideView(TemplateView):
         number = pages["page"].number
         papers = list(Source.objects.papers().order_by("year", "pk"))
         findings = list(
-            Finding.objects.with_related()
+            Finding.objects.with_responses()
             .page_of_each_group(("source", "kind"), [F("order").asc(), F("pk").asc()], number, FINDINGS_PER_CELL)
             .order_by("source", "kind", "order", "pk")
         )
@@ -70,7 +70,7 @@ class FindingSideBySideView(TemplateView):
             if any(column["findings"] for column in columns):
                 rows.append({"kind": kind, "label": kind.label, "columns": columns})
         start = (number - 1) * FIGURES_PER_PAGE
-        figures = list(Figure.objects.with_related().order_by("region", "pk")[start : start + FIGURES_PER_PAGE])
+        figures = list(Figure.objects.for_table().order_by("region", "pk")[start : start + FIGURES_PER_PAGE])
         context = self.get_context_data(
             papers=papers, rows=rows, figures=figures, figure_count=figure_count,
             figures_first=start + 1, figures_last=start + len(figures), **pages

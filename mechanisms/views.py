@@ -57,10 +57,9 @@ class MechanismCategoriesView(TemplateView):
         if status != 200:
             return self.render_to_response(self.get_context_data(**pages), status=status)
         mechanisms = list(
-            Mechanism.objects.with_related()
+            Mechanism.objects.with_parts()
             .filter(parent__isnull=True)
             .page_of_each_group(("category",), [*date_order(), F("pk").asc()], pages["page"].number, MECHANISMS_PER_CATEGORY)
-            .order_by("category", "position")
         )
         labels = dict(Mechanism.Category.choices)
         order = {value: i for i, (value, _label) in enumerate(Mechanism.Category.choices)}
