@@ -44,6 +44,7 @@ PAGES = [
     "/regions/compare/",
     "/regions/compare/?region=jjj&region=yrd",
     "/charts/",
+    "/data/",
 ]
 
 # Interface chrome; inside it, links, quotes, marks and citations carry record content.
