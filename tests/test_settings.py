@@ -55,22 +55,3 @@ def test_the_cache_is_local_memory_by_default():
 
 def test_redis_url_selects_the_shared_redis_cache():
     assert cache_backend_with({"REDIS_URL": "redis://127.0.0.1:6379/0"}) == "django.core.cache.backends.redis.RedisCache"
-
-
-def test_the_deployed_static_files_have_hashed_names_and_compressed_copies(tmp_path, settings):
-    """Issue 10: WhiteNoise with compressed manifest storage, so a changed file gets a new URL."""
-    import json
-
-    from django.core.management import call_command
-    from django.templatetags.static import static
-
-    from portal.settings import base
-
-    settings.STATIC_ROOT = tmp_path
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": base.STORAGES["staticfiles"]}
-    settings.DEBUG = False
-    # The portal's own files; Django's admin and the API docs' bundles would take most of a minute to compress.
-    call_command("collectstatic", "--noinput", verbosity=0, ignore_patterns=["admin", "rest_framework", "drf_spectacular_sidecar"])
-    hashed = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]["css/portal.css"]
-    assert hashed != "css/portal.css" and (tmp_path / hashed).is_file() and (tmp_path / f"{hashed}.gz").is_file()
-    assert static("css/portal.css") == f"{settings.STATIC_URL}{hashed}"
