@@ -41,6 +41,7 @@ PAGES = [
     ("search-bad-value", "/search/?q="),
     ("findings-bad-value", "/findings/browse/?source=nobody"),
     ("not-found", "/agreements/no-such-agreement/"),
+    ("data", "/data/"),
 ]
 STATUS = {"agreements-bad-value": 400, "search-bad-value": 400, "findings-bad-value": 400, "not-found": 404}
 
