@@ -45,7 +45,9 @@ FOREIGN_HOST = _("本站不提供这个主机名的内容。")
 CSRF_FAILED = _("表单已过期或来源无法确认（CSRF 校验未通过）。请返回上一页，刷新后再提交。")
 
 # If the template cannot be rendered (a broken deployment), this still answers.
-FALLBACK = '<!doctype html><html lang="zh-hans"><meta charset="utf-8"><title>{status}</title><h1>{status}</h1><p>{message}</p>'
+# It keeps the request id, which is what a reader's report is matched to the log line by.
+FALLBACK = '<!doctype html><html lang="{language}"><meta charset="utf-8"><title>{status}</title><h1>{status}</h1><p>{message}</p>{request_id}'
+FALLBACK_REQUEST_ID = '<p>{label}: <code>{request_id}</code></p>'
 
 
 def interpolate(message, **params):
@@ -82,7 +84,12 @@ def error_response(request, status: int, message=None) -> HttpResponse:
                 )
             except Exception:  # the error page itself must not fail
                 logger.exception("The error page could not be rendered")
-                html = FALLBACK.format(status=status, message=escape(str(message)))
+                html = FALLBACK.format(
+                    language=escape(language),
+                    status=status,
+                    message=escape(str(message)),
+                    request_id=FALLBACK_REQUEST_ID.format(label=escape(str(_("请求编号"))), request_id=escape(request_id)) if request_id else "",
+                )
         response = HttpResponse(html, status=status, content_type="text/html; charset=utf-8")
     response["Cache-Control"] = "no-store"
     return response

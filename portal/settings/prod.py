@@ -34,3 +34,12 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 API_BROWSABLE = False
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_RENDERER_CLASSES": api_renderers(False)}  # noqa: F405
+
+# Issue 10: static files under content-hashed names (far-future caching, no stale CSS after a deploy),
+# gzip/brotli-compressed by whitenoise. Names come from collectstatic's manifest, so `make serve` and
+# load/run run collectstatic first; the error pages fall back to plain HTML (with the request id)
+# if a deployment forgot it.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
