@@ -23,7 +23,8 @@ from dataset.services import dataset_export
 from history.models import EVENT_MODELS
 from history.services import restore
 from mechanisms.models import Mechanism
-from regions.models import Region
+from regions.models import Region, Stage
+from sources.models import Source
 from timeline.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -303,17 +304,43 @@ def every_record(client, resource, **params) -> tuple[dict[str, dict], list[str]
     return records, deleted
 
 
+def sync(client, mirror: dict, since) -> dict[str, set[str]]:
+    """What an analyst's script does: each list's changes since the last sync, then its deletions."""
+    feed_slugs: dict[str, set[str]] = {}
+    for row in feed(client, since=since_param(since)):
+        feed_slugs.setdefault(row["kind"], set()).add(row["slug"])
+    for resource in RESOURCES:
+        changed, gone_slugs = every_record(client, resource, updated_since=since_param(since))
+        mirror[resource].update(changed)
+        for slug_gone in gone_slugs:
+            mirror[resource].pop(slug_gone, None)
+        assert set(gone_slugs) == feed_slugs.get(resource.removesuffix("s"), set())  # the envelope and the feed agree
+    return feed_slugs
+
+
+def assert_mirror_exact(client, mirror):
+    for resource in RESOURCES:
+        full = every_record(client, resource)[0]
+        assert mirror[resource].keys() == full.keys(), resource
+        assert [slug for slug in full if mirror[resource][slug] != full[slug]] == [], resource
+
+
 def test_a_mirror_that_follows_updated_since_and_the_deletions_stays_exact(client, editor_client):
     since = moment_before_now()
     mirror = {resource: every_record(client, resource)[0] for resource in RESOURCES}
 
-    # Edit, delete, rename, re-create and restore, by several roads.
-    edited, deleted, renamed, recreated, restored = Agreement.objects.filter(
-        implements__isnull=True, implemented_by__isnull=True, events__isnull=True, establishes__isnull=True
-    ).order_by("pk")[:5]
-    Agreement.objects.filter(pk=edited.pk).update(title="镜像同步期间改过的标题", updated_at=timezone.now())
-    response = editor_client.post(f"/admin/agreements/agreement/{deleted.pk}/delete/", {"post": "yes"})
+    # Edit, delete, rename, re-create and restore, by several roads; the deleted records are
+    # referred to by others (implemented by agreements, established mechanisms, linked events),
+    # whose answers change with them.
+    implemented = Agreement.objects.filter(implemented_by__isnull=False).order_by("pk").first()
+    establishing = Agreement.objects.filter(establishes__isnull=False).exclude(pk=implemented.pk).order_by("pk").first()
+    others = Agreement.objects.exclude(pk__in=[implemented.pk, establishing.pk]).order_by("pk")
+    edited, renamed, recreated, restored = others[:4]
+    Agreement.objects.filter(pk=edited.pk).update(title="镜像同步期间改过的标题")  # updated_at not moved
+    response = editor_client.post(f"/admin/agreements/agreement/{implemented.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
+    establishing.delete()  # its mechanisms' established_by is set to NULL
+    old_slug = renamed.slug
     renamed.slug = f"{renamed.slug}-v2"
     renamed.save()
     slug, kind = recreated.slug, recreated.kind
@@ -323,24 +350,53 @@ def test_a_mirror_that_follows_updated_since_and_the_deletions_stays_exact(clien
     restored.delete()
     restore(EVENT_MODELS[Agreement].objects.get(pgh_obj_id=restored_pk, pgh_label="delete"))
     Agreement.objects.create(slug="mirror-new-record", title="新建的记录", kind=kind)
-    leaf = Mechanism.objects.filter(
-        parent__isnull=True, parts__isnull=True, events__isnull=True, established_by__isnull=True
-    ).order_by("pk").first()
-    leaf.delete()
+    Mechanism.objects.filter(events__isnull=False).order_by("pk").first().delete()
 
-    # Sync: apply each list's changes since the last sync, then drop the slugs gone.
-    feed_slugs = {}
-    for row in feed(client, since=since_param(since)):
-        feed_slugs.setdefault(row["kind"], set()).add(row["slug"])
-    for resource in RESOURCES:
-        changed, gone_slugs = every_record(client, resource, updated_since=since_param(since))
-        mirror[resource].update(changed)
-        for slug_gone in gone_slugs:
-            mirror[resource].pop(slug_gone, None)
-        kind = resource.removesuffix("s")
-        assert set(gone_slugs) == feed_slugs.get(kind, set())  # the envelope and the feed agree
+    feed_slugs = sync(client, mirror, since)
+    assert feed_slugs["agreement"] == {implemented.slug, establishing.slug, old_slug}
+    assert_mirror_exact(client, mirror)
 
-    assert feed_slugs["agreement"] == {deleted.slug, renamed.slug.removesuffix("-v2")}
-    assert feed_slugs["mechanism"] == {leaf.slug}
-    for resource in RESOURCES:
-        assert mirror[resource] == every_record(client, resource)[0], resource
+
+def rename_a_region():
+    Region.objects.filter(pk=Region.objects.order_by("pk").first().pk).update(name="改名的区域")
+
+
+def remove_a_link():
+    agreement = Agreement.objects.filter(regions__isnull=False).order_by("pk").first()
+    agreement.regions.remove(agreement.regions.first())
+
+
+def delete_an_alias():
+    Agreement.objects.filter(aliases__isnull=False).order_by("pk").first().aliases.all().delete()
+
+
+def edit_a_cited_source():
+    Source.objects.filter(pk=Source.objects.order_by("pk").first().pk).update(title="改过的题名")
+
+
+def move_a_stage():
+    Stage.objects.filter(pk=Stage.objects.order_by("pk").first().pk).update(end_year=2030)
+
+
+@pytest.mark.parametrize("change", [rename_a_region, remove_a_link, delete_an_alias, edit_a_cited_source, move_a_stage])
+def test_a_mirror_follows_changes_that_do_not_move_updated_at(client, change):
+    # Each of these changes other records' answers (names in references, links, aliases, citations,
+    # derived stages) while only the changed row is written.
+    since = moment_before_now()
+    mirror = {resource: every_record(client, resource)[0] for resource in RESOURCES}
+    change()
+    sync(client, mirror, since)
+    assert_mirror_exact(client, mirror)
+
+
+def test_updated_since_still_leaves_out_what_did_not_change(client):
+    since = moment_before_now()
+    agreement = Agreement.objects.filter(implements__isnull=True, implemented_by__isnull=True).order_by("pk").first()
+    agreement.title = "只改了这一条"
+    agreement.save()
+    changed, deleted = every_record(client, "agreements", updated_since=since_param(since))
+    assert list(changed) == [agreement.slug] and deleted == []
+    # Kinds whose answers never show an agreement are not sent again. (Those linked to it may be:
+    # the rule follows relations, not the fields each answer shows, and errs on the side of more.)
+    for resource in ("stages", "figures", "sources"):
+        assert every_record(client, resource, updated_since=since_param(since)) == ({}, []), resource
