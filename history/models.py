@@ -92,11 +92,11 @@ class RecordEventQuerySet(models.QuerySet):
             .filter(gone_slug__isnull=False)
             .exclude(Exists(tracked._base_manager.filter(slug=OuterRef("gone_slug"))))
         )
-        # The last removal of each slug: a slug deleted, re-created and deleted again is one tombstone.
-        later = removals.filter(gone_slug=OuterRef("gone_slug")).filter(
-            Q(pgh_created_at__gt=OuterRef("pgh_created_at"))
-            | Q(pgh_created_at=OuterRef("pgh_created_at"), pgh_id__gt=OuterRef("pgh_id"))
-        )
+        # The last removal of each slug (a slug deleted, re-created and deleted again is one
+        # tombstone): no later event of this table has that slug in its row. After a slug's last
+        # removal it never came back (it would exist now, or have a later removal, whose row or
+        # the row before it would hold the slug).
+        later = self.model.objects.filter(slug=OuterRef("gone_slug"), pgh_id__gt=OuterRef("pgh_id"))
         return removals.exclude(Exists(later)).order_by("pgh_created_at", "pgh_id")
 
 
