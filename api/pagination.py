@@ -44,3 +44,32 @@ class PortalPagination(PageNumberPagination):
         for name, text in notes.items():
             described["properties"][name]["description"] = text
         return described
+
+
+class RecordPagination(PortalPagination):
+    """A resource's list: the envelope also carries ``deleted`` when the caller asked ``updated_since``.
+
+    The view sets ``deleted`` (the slugs gone since then) before the page is answered; ``None``
+    leaves the envelope as it is for every other request.
+    """
+
+    deleted: list[str] | None = None
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        if self.deleted is not None:
+            response.data["deleted"] = self.deleted
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        described = super().get_paginated_response_schema(schema)
+        described["properties"]["deleted"] = {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": (
+                "只在给出 updated_since 时出现：此后删除（或改了 slug）、现在已不存在的本类记录的 slug，"
+                "按消失时间先后；每页相同，不受其他筛选条件和分页影响。镜像以 slug 为键：先按 results 更新，"
+                "再删去这些 slug，即与完整列表一致。逐条的时间和 id 见 /api/v1/deleted/。"
+            ),
+        }
+        return described

@@ -600,3 +600,14 @@ class ErrorSerializer(serializers.Serializer):
         required=False,
         help_text="参数错误时，每个参数的错误说明列表。",
     )
+
+
+class TombstoneSerializer(serializers.Serializer):
+    """One row of /api/v1/deleted/ (history.models.tombstone_feed gives the rows as dicts)."""
+
+    kind = serializers.CharField(source="record_kind", help_text="记录类型，如 agreement、mechanism。")
+    slug = serializers.CharField(source="gone_slug", help_text="已不存在的 slug。")
+    id = serializers.IntegerField(source="pgh_obj_id", help_text="记录用这个 slug 时的数字 id。")
+    deleted_at = serializers.DateTimeField(
+        source="pgh_created_at", help_text="这个 slug 消失的时刻（删除或改名所在事务的开始时刻）。"
+    )

@@ -13,6 +13,7 @@ for viewset in views.RESOURCES:
 
 urlpatterns = [
     path("", views.ApiRootView.as_view(), name="root"),
+    path("deleted/", views.DeletedView.as_view(), name="deleted"),
     path("stats/", views.StatsView.as_view(), name="stats"),
     path("export/", views.ExportView.as_view(), name="export"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

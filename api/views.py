@@ -11,8 +11,8 @@ from django.urls import Resolver404, resolve
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularSwaggerView
-from rest_framework import viewsets
-from rest_framework.exceptions import NotFound
+from rest_framework import generics, viewsets
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -25,9 +25,11 @@ from agreements.models import Agreement
 from dataset.services import dataset_export
 from findings.filters import FigureFilterSet, FindingFilterSet
 from findings.models import Figure, Finding
+from history.models import EVENT_MODELS, tombstone_feed
 from mechanisms.filters import MechanismFilterSet
 from mechanisms.models import Mechanism
 from opendata.linked_data import CONTEXT, record_jsonld
+from records.filters import ChangeTimeField
 from records.messages import excerpt
 from regions.filters import JurisdictionFilterSet, RegionFilterSet, StageFilterSet
 from regions.models import Jurisdiction, Region, Stage
@@ -38,7 +40,7 @@ from timeline.models import Event
 
 from . import filters, serializers
 from .exceptions import api_exception_handler
-from .pagination import PortalPagination
+from .pagination import PortalPagination, RecordPagination
 from .renderers import CSVRenderer, JSONLDRenderer, stream_csv
 from .stats import stats_matrix
 from .throttling import AnonThrottle
@@ -99,7 +101,7 @@ class RecordViewSet(PortalAPIView, viewsets.ReadOnlyModelViewSet):
     resource: str  # URL prefix and CSV file name
     lookup_field = "slug"
     lookup_value_regex = r"[^/]+"
-    pagination_class = PortalPagination
+    pagination_class = RecordPagination
     filter_backends = [filters.RequestedFilterBackend]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, JSONLDRenderer]
 
@@ -163,6 +165,17 @@ class RecordViewSet(PortalAPIView, viewsets.ReadOnlyModelViewSet):
             response["Content-Disposition"] = f'attachment; filename="{self.resource}.csv"'
             return response
         return super().list(request, *args, **kwargs)
+
+    def get_paginated_response(self, data):
+        # Asked with updated_since, a list also names the records gone since then (a mirror's
+        # deletions). The filter has already refused a bad value, so this parse cannot fail.
+        # (An empty updated_since filters nothing, and so reports nothing either.)
+        moment = ChangeTimeField(required=False).clean(self.request.query_params.get("updated_since"))
+        if moment is not None:
+            self.paginator.deleted = list(
+                EVENT_MODELS[self.queryset.model].objects.tombstones(moment).values_list("gone_slug", flat=True)
+            )
+        return super().get_paginated_response(data)
 
     def finalize_response(self, request, response, *args, **kwargs):
         # An error met while CSV was negotiated (a bad filter, say) is still reported as JSON.
@@ -289,6 +302,44 @@ RESOURCES = [
 ]
 
 
+KINDS = {viewset.queryset.model._meta.model_name: viewset.queryset.model for viewset in RESOURCES}
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="已删除的记录（墓碑）",
+        description=(
+            "自 since 以来删除、或改了 slug 而不再存在的记录，按消失时间先后，分页。"
+            "删除后又恢复、或以同一 slug 重建的记录不在其中（它们在列表的 updated_since 结果里）。"
+            "同步镜像：以 slug 为键，按 `?updated_since=` 的列表更新记录，再删去这里的 slug。"
+            "由修改历史得出：记录开始保存历史之前的删除不在其中。"
+        ),
+        parameters=[
+            OpenApiParameter(
+                "since",
+                OpenApiTypes.DATETIME,
+                description="只列出此时刻（ISO 8601，如 2025-01-01T00:00:00+08:00，含此刻）之后消失的记录；省略则列出全部。",
+            ),
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=list(KINDS), description="只列出这种记录；省略则列出全部类型。"),
+        ],
+        responses={200: serializers.TombstoneSerializer(many=True), **{code: ERRORS[code] for code in (400, 404, 429)}},
+    )
+)
+class DeletedView(PortalAPIView, generics.ListAPIView):
+    """The tombstone feed: what a mirror that follows ``updated_since`` must delete."""
+
+    serializer_class = serializers.TombstoneSerializer
+    pagination_class = PortalPagination
+    filter_backends: list = []
+
+    def get_queryset(self):
+        form = filters.DeletedQueryForm(self.request.query_params, kinds=list(KINDS))
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        kind = form.cleaned_data.get("kind")
+        return tombstone_feed([KINDS[kind]] if kind else list(KINDS.values()), since=form.cleaned_data.get("since"))
+
+
 class ApiRootView(PortalAPIView):
     @extend_schema(
         summary="端点一览",
@@ -299,7 +350,7 @@ class ApiRootView(PortalAPIView):
             viewset.resource: reverse(f"api:{viewset.queryset.model._meta.model_name}-list", request=request)
             for viewset in RESOURCES
         }
-        for name in ("stats", "export", "schema", "docs"):
+        for name in ("deleted", "stats", "export", "schema", "docs"):
             endpoints[name] = reverse(f"api:{name}", request=request)
         # Listed once the search app answers at its mount (until then the path is a JSON 404).
         search_path = "/api/v1/search/"

@@ -16,7 +16,7 @@ import pghistory
 import pghistory.models
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 
 from agreements.models import Agreement, AgreementAlias
 from findings.models import Figure, Finding
@@ -58,17 +58,46 @@ def _verbose_name(model) -> str:
 
 
 class RecordEventQuerySet(models.QuerySet):
-    def deletions(self, since=None):
-        """Delete events (since a moment) of rows that do not exist now: what a mirror must drop.
+    def tombstones(self, since=None):
+        """The slugs of this kind that went away (since a moment) and are not back: what a mirror must drop.
 
-        A record deleted and then restored exists again, so it is no tombstone; its restore moved
-        its ``updated_at``, and ``updated_since`` brings it back to the mirror.
+        A mirror keys records by slug, the API's stable public name, so a tombstone is a slug, not a
+        row: one event per slug that no record of this kind has now, the last event that took it away
+        — the delete of its row, or the update that renamed it (the row stays, under a new slug, and
+        ``updated_since`` brings it back). A record deleted and then restored, or re-created under
+        the same slug, exists again, so it is no tombstone. Each event is annotated with
+        ``gone_slug``; ``pgh_obj_id`` is the id the record had under that slug.
         """
         tracked = self.model.pgh_tracked_model
-        events = self.filter(pgh_label="delete").exclude(Exists(tracked._base_manager.filter(pk=OuterRef("pgh_obj_id"))))
+        # An update event holds the new row only; the slug it replaced is the one its row had in
+        # the event before it (every event is a whole row). Correlated on pgh_obj, which is indexed.
+        previous_slug = Subquery(
+            self.model.objects.filter(pgh_obj_id=OuterRef("pgh_obj_id"), pgh_id__lt=OuterRef("pgh_id"))
+            .order_by("-pgh_id")
+            .values("slug")[:1]
+        )
+        removals = self.filter(pgh_label__in=["delete", "update"])
         if since is not None:
-            events = events.filter(pgh_created_at__gte=since)
-        return events.order_by("pgh_created_at", "pgh_id")
+            removals = removals.filter(pgh_created_at__gte=since)
+        removals = (
+            removals.annotate(previous_slug=previous_slug)
+            .annotate(
+                gone_slug=Case(
+                    When(pgh_label="delete", then=F("slug")),
+                    When(~Q(previous_slug=F("slug")), then=F("previous_slug")),
+                    default=None,
+                    output_field=models.CharField(),
+                )
+            )
+            .filter(gone_slug__isnull=False)
+            .exclude(Exists(tracked._base_manager.filter(slug=OuterRef("gone_slug"))))
+        )
+        # The last removal of each slug (a slug deleted, re-created and deleted again is one
+        # tombstone): no later event of this table has that slug in its row. After a slug's last
+        # removal it never came back (it would exist now, or have a later removal, whose row or
+        # the row before it would hold the slug).
+        later = self.model.objects.filter(slug=OuterRef("gone_slug"), pgh_id__gt=OuterRef("pgh_id"))
+        return removals.exclude(Exists(later)).order_by("pgh_created_at", "pgh_id")
 
 
 class RecordEvent(pghistory.models.Event):
@@ -113,3 +142,22 @@ for _model in _tracked_models():
         base_model=RecordEvent,
         meta={"verbose_name": _verbose_name(_model), "verbose_name_plural": _verbose_name(_model)},
     )
+
+
+def tombstone_feed(models_, since=None):
+    """The tombstones of several kinds as one queryset, oldest first, for paging through.
+
+    Rows are dicts: ``record_kind`` (the model's name), ``gone_slug``, ``pgh_obj_id`` (the record's id under
+    that slug) and ``pgh_created_at`` (when it went away). One SQL statement: a UNION of the kinds.
+    """
+    parts = [
+        EVENT_MODELS[model].objects.tombstones(since)
+        .annotate(record_kind=Value(model._meta.model_name, output_field=models.CharField()))
+        .values("record_kind", "gone_slug", "pgh_obj_id", "pgh_created_at", "pgh_id")
+        .order_by()
+        for model in models_
+    ]
+    if not parts:
+        return EVENT_MODELS[RECORD_MODELS[0]].objects.none()
+    first, *rest = parts
+    return first.union(*rest, all=True).order_by("pgh_created_at", "record_kind", "pgh_id")

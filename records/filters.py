@@ -25,6 +25,7 @@ from django.utils.module_loading import import_string
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.drainage import set_override
 
@@ -72,7 +73,20 @@ class ChangeTimeField(IsoDateTimeField):
 
 
 class ChangeTimeFilter(filters.IsoDateTimeFilter):
+    """Records changed since a moment: by ``settings.PORTAL_CHANGES_FUNCTION`` when the project names one.
+
+    A record's answer shows its links and the names of related records too, which change without
+    moving its ``updated_at``; the edit history knows (history/changes.py), and this app imports
+    no other, so the project names the function. Without one, ``updated_at`` alone decides.
+    """
+
     field_class = ChangeTimeField
+
+    def filter(self, qs, value):
+        function = changes_function()
+        if value in EMPTY_VALUES or function is None:
+            return super().filter(qs, value)
+        return function(qs, value)
 
 
 def documented_as(filter_, schema: dict) -> None:
@@ -132,7 +146,10 @@ class RecordFilterSet(filters.FilterSet):
     updated_since = ChangeTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
-        help_text="只返回此时刻（ISO 8601，如 2025-01-01T00:00:00+08:00）之后修改过的记录。",
+        help_text=(
+            "只返回此时刻（ISO 8601，如 2025-01-01T00:00:00+08:00）之后修改过的记录，"
+            "包括只因关联记录、链接、别称或出处改动而内容变了的记录。JSON 列表此时另有 deleted（见下）。"
+        ),
     )
 
     class Meta:
@@ -226,3 +243,9 @@ def ordering_filter(name_field: str):
 @cache
 def search_function():
     return import_string(settings.PORTAL_SEARCH_FUNCTION)
+
+
+@cache
+def changes_function():
+    name = getattr(settings, "PORTAL_CHANGES_FUNCTION", None)
+    return import_string(name) if name else None

@@ -201,6 +201,9 @@ PORTAL_RELEASES_DIR = Path(os.environ.get("PORTAL_RELEASES_DIR", BASE_DIR / "rel
 # The lists' ``search`` parameter (records/filters.py) runs through the search app; records imports
 # no other app, so the project wires the two together here.
 PORTAL_SEARCH_FUNCTION = "search.query.search_queryset"
+# ``updated_since`` (records/filters.py) asks the edit history which records' answers changed
+# (issue 14: a mirror stays exact), for the same reason.
+PORTAL_CHANGES_FUNCTION = "history.changes.changed_since"
 
 # ---------------------------------------------------------------- REST API (api/)
 API_ANON_THROTTLE_RATE = os.environ.get("API_ANON_THROTTLE_RATE", "") or None
