@@ -8,7 +8,7 @@ pages and of API calls separately, against the issue's targets (pages ≤ 200 ms
 
 import random
 
-from locust import HttpUser, between, events, tag, task
+from locust import FastHttpUser, between, events, tag, task
 
 PAGE_P95_MS, API_P95_MS = 200, 100
 SLUGS: list[str] = []
@@ -26,7 +26,10 @@ def learn_slugs(environment, **kwargs):
             SLUGS.extend(item["slug"] for item in json.load(response)["results"])
 
 
-class Reader(HttpUser):
+class Reader(FastHttpUser):
+    # FastHttpUser (geventhttpclient) rather than HttpUser (requests): locust shares this 2-core
+    # machine with the server it measures, and requests' client took several times the CPU per
+    # call that it leaves to gunicorn (issue 14, "Load and scale").
     wait_time = between(0.5, 2)
 
     def slug(self) -> str:
