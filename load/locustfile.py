@@ -27,9 +27,9 @@ def learn_slugs(environment, **kwargs):
 
 
 class Reader(FastHttpUser):
-    # FastHttpUser (geventhttpclient) rather than HttpUser (requests): locust shares this 2-core
-    # machine with the server it measures, and requests' client took several times the CPU per
-    # call that it leaves to gunicorn (issue 14, "Load and scale").
+    # FastHttpUser (geventhttpclient) rather than HttpUser (requests), far cheaper per request:
+    # locust shares this 2-core machine with the server it measures (issue 14, "Load and scale";
+    # load/run prints the CPU seconds locust used).
     wait_time = between(0.5, 2)
 
     def slug(self) -> str:
