@@ -151,14 +151,24 @@ def date_order(descending: bool = False) -> list:
 DATE_LINE_ORDER = ("line_undated", "line_year", "line_known", "line_month", "line_day", "line_kind", "line_untitled", "line_title", "line_pk")
 
 
+def date_line(**querysets):
+    """Records of several kinds on one date line: ``date_line(agreement=…, event=…)``.
+
+    One query of ``(kind, pk, …)`` keys in the line's order (``date_line_keys``), to count and to
+    slice into pages; the caller then reads each page's records by id.
+    """
+    keys = [queryset.date_line_keys(kind) for kind, queryset in querysets.items()]
+    return keys[0].union(*keys[1:], all=True).order_by(*DATE_LINE_ORDER)
+
+
 class PartialDateQuerySet(models.QuerySet):
     """Date reads shared by every dated record."""
 
     def date_line_keys(self, kind: str):
         """``(kind, pk, …)`` rows that sort records of several kinds on one date line, in SQL.
 
-        ``union()`` the keys of each kind and ``order_by(*DATE_LINE_ORDER)``; slicing that gives a
-        page of a merged list (the timeline's) without reading the records themselves. The order
+        ``date_line()`` unites the keys of each kind in this order; slicing that gives a page of a
+        merged list (the timeline's) without reading the records themselves. The order
         is the timeline's (timeline/entries.py, ``sort_key``): dated before undated; by year, a
         「2014年之前」 bound just before its year's predecessor; year-only, then month, then day;
         then kind, titled before untitled, title by code point (PostgreSQL's "C" collation, what

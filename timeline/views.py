@@ -7,7 +7,7 @@ from django.views.generic import TemplateView
 
 from agreements.filters import AgreementFilterSet
 from agreements.models import Agreement
-from records.dates import DATE_LINE_ORDER
+from records.dates import date_line
 from records.pages import LAST_PAGE, PageForm, RecordListPage
 from regions.models import Region, Stage
 from search.snippets import mark_matches
@@ -68,9 +68,8 @@ class TimelineView(TemplateView):
             context.update(errors=errors)
             return self.render_to_response(context, status=400)
         types = type_form.cleaned_data["type"] or [timeline.AGREEMENT, timeline.EVENT]
-        keys = [qs.date_line_keys(kind) for kind, qs in ((timeline.AGREEMENT, agreements), (timeline.EVENT, events)) if kind in types]
-        merged = keys[0].union(*keys[1:], all=True).order_by(*DATE_LINE_ORDER)
-        paginator = Paginator(merged, PAGE_SIZE)
+        drawn = {timeline.AGREEMENT: agreements, timeline.EVENT: events}
+        paginator = Paginator(date_line(**{kind: drawn[kind] for kind in types}), PAGE_SIZE)
         number = paginator.num_pages if request.GET.get("page") == LAST_PAGE else pages.cleaned_data.get("page") or 1
         if number > paginator.num_pages and not (number == 1 and paginator.count == 0):
             message = gettext("没有第 %(page)s 页：共 %(pages)s 页。") % {"page": number, "pages": paginator.num_pages}
