@@ -14,6 +14,7 @@ from __future__ import annotations
 import abc
 
 from django import forms
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Q
 from django.http import QueryDict
