@@ -8,7 +8,7 @@ pages and of API calls separately, against the issue's targets (pages ≤ 200 ms
 
 import random
 
-from locust import HttpUser, between, events, tag, task
+from locust import FastHttpUser, between, events, tag, task
 
 PAGE_P95_MS, API_P95_MS = 200, 100
 SLUGS: list[str] = []
@@ -26,7 +26,10 @@ def learn_slugs(environment, **kwargs):
             SLUGS.extend(item["slug"] for item in json.load(response)["results"])
 
 
-class Reader(HttpUser):
+class Reader(FastHttpUser):
+    # FastHttpUser (geventhttpclient) rather than HttpUser (requests), far cheaper per request:
+    # locust shares this 2-core machine with the server it measures (issue 14, "Load and scale";
+    # load/run prints the CPU seconds locust used).
     wait_time = between(0.5, 2)
 
     def slug(self) -> str:

@@ -147,8 +147,53 @@ def date_order(descending: bool = False) -> list:
     return [year.asc(nulls_last=True), F("date_month").asc(nulls_first=True), F("date_day").asc(nulls_first=True)]
 
 
+# The columns of ``PartialDateQuerySet.date_line_keys``, in the order they sort by.
+DATE_LINE_ORDER = ("line_undated", "line_year", "line_known", "line_month", "line_day", "line_kind", "line_untitled", "line_title", "line_pk")
+
+
+def date_line(**querysets):
+    """Records of several kinds on one date line: ``date_line(agreement=…, event=…)``.
+
+    One query of ``(kind, pk, …)`` keys in the line's order (``date_line_keys``), to count and to
+    slice into pages; the caller then reads each page's records by id.
+    """
+    keys = [queryset.date_line_keys(kind) for kind, queryset in querysets.items()]
+    return keys[0].union(*keys[1:], all=True).order_by(*DATE_LINE_ORDER)
+
+
 class PartialDateQuerySet(models.QuerySet):
     """Date reads shared by every dated record."""
+
+    def date_line_keys(self, kind: str):
+        """``(kind, pk, …)`` rows that sort records of several kinds on one date line, in SQL.
+
+        ``date_line()`` unites the keys of each kind in this order; slicing that gives a page of a
+        merged list (the timeline's) without reading the records themselves. The order
+        is the timeline's (timeline/entries.py, ``sort_key``): dated before undated; by year, a
+        「2014年之前」 bound just before its year's predecessor; year-only, then month, then day;
+        then kind, titled before untitled, title by code point (PostgreSQL's "C" collation, what
+        Python's comparison and SQLite's default do) and id.
+        """
+        from django.db import connections
+        from django.db.models import BooleanField, Case, CharField, IntegerField, Value, When
+        from django.db.models.functions import Coalesce, Collate
+
+        title = F("title")
+        if connections[self.db].vendor == "postgresql":
+            title = Collate(title, "C")
+        has_untitled = any(f.name == "untitled" for f in self.model._meta.get_fields())
+        one, zero = Value(1), Value(0)
+        return self.order_by().annotate(
+            line_kind=Value(kind, output_field=CharField()),
+            line_pk=F("pk"),
+            line_undated=Case(When(date_year__isnull=True, date_before__isnull=True, then=one), default=zero, output_field=IntegerField()),
+            line_year=Coalesce(F("date_year"), F("date_before") - 1),
+            line_known=Case(When(date_year__isnull=False, then=one), default=zero, output_field=IntegerField()),
+            line_month=Coalesce(F("date_month"), zero),
+            line_day=Coalesce(F("date_day"), zero),
+            line_untitled=F("untitled") if has_untitled else Value(False, output_field=BooleanField()),
+            line_title=title,
+        ).values_list("line_kind", "line_pk", *DATE_LINE_ORDER)
 
     def in_years(self, year_from: int | None = None, year_to: int | None = None):
         # A year filter never matches an undated record, nor one only bounded by "before".

@@ -22,6 +22,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.generic import View
 
+from .paging import RecordPaginator
+
 # The API's page rules (api/pagination.py); the pages must page exactly as the API does.
 PAGE_SIZE, MAX_PAGE_SIZE = 20, 100
 LAST_PAGE = "last"
@@ -96,7 +98,7 @@ class RecordListPage(abc.ABC, View):
             return render(request, self.template_name, context, status=400)
         records = filterset.qs
         size = min(pages.cleaned_data.get("page_size") or PAGE_SIZE, MAX_PAGE_SIZE)
-        paginator = Paginator(records, size)
+        paginator = RecordPaginator(records, size)
         number = paginator.num_pages if params.get("page") == LAST_PAGE else pages.cleaned_data.get("page") or 1
         if number > paginator.num_pages and not (number == 1 and paginator.count == 0):
             context["errors"] = [("page", _("没有第 %(page)s 页：共 %(pages)s 页。") % {"page": number, "pages": paginator.num_pages})]

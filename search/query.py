@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import BooleanField, Case, IntegerField, Q, Value, When
+from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 
 from .backends import RESULT_CAP, Filters, backend
@@ -122,6 +122,20 @@ def _ranked_class(queryset_class):
     return type(f"Ranked{queryset_class.__name__}", (RankedResults, queryset_class), {})
 
 
+class _AnyOf(Func):
+    """``pk = ANY(ids::bigint[])`` under whatever alias the query gives the table.
+
+    A raw ``"agreements_agreement"."id" = ANY(…)`` kept the table's own name inside a subquery
+    (the list pages' facets count ``pk__in=<these results>.values("pk")``, where Django calls the
+    table V0), so it pointed at the outer row: PostgreSQL ran the subquery once per agreement,
+    10,026 times, 100 ms per facet under the load test's data (issue 14, "Load and scale").
+    """
+
+    template = "%(expressions)s::bigint[])"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
+
+
 def _in_rank_order_postgresql(queryset, ids: list[int]):
     """The rows whose ids are listed, in the list's order, for up to RESULT_CAP ids.
 
@@ -132,6 +146,6 @@ def _in_rank_order_postgresql(queryset, ids: list[int]):
     model = queryset.model
     column = f"{connection.ops.quote_name(model._meta.db_table)}.{connection.ops.quote_name(model._meta.pk.column)}"
     positions = json.dumps({str(pk): i for i, pk in enumerate(ids)})
-    listed = RawSQL(f"{column} = ANY(%s::bigint[])", (ids,), output_field=BooleanField())
+    listed = _AnyOf(F("pk"), Value(ids))
     position = RawSQL(f"(%s::jsonb ->> {column}::text)::int", (positions,), output_field=IntegerField())
     return queryset.filter(listed).order_by(position.asc(), "pk")

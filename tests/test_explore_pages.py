@@ -202,6 +202,67 @@ def test_a_bad_filter_is_a_400_that_says_what_is_wrong(client, query, message):
     assert message in html(response)
 
 
+# ---------------------------------------------------------------- timeline: pages (issue 14, "Load and scale")
+
+
+def listed_in_order(page: str) -> list[str]:
+    return re.findall(r'<li class="entry [^"]*">\s*<time[^>]*>[^<]*</time>\s*<span[^>]*>[^<]*</span>\s*<a href="([^"]+)"', page)
+
+
+def test_the_papers_records_fit_on_one_page_of_the_timeline(client):
+    page = html(client.get("/timeline/"))
+    assert len(listed_in_order(page)) == Agreement.objects.count() + Event.objects.count()
+    assert 'class="pages"' not in page
+
+
+def test_a_large_timeline_is_paged_in_date_order_and_its_pages_hold_every_record_once(client):
+    from timeline.entries import entries_from
+    from timeline.views import PAGE_SIZE
+
+    grow_the_dataset_tenfold()
+    # Every record in the timeline's order (entries_from sorts by timeline.entries.sort_key).
+    everything = [e.url for e in entries_from(Agreement.objects.for_timeline(), Event.objects.for_timeline())]
+    total = len(everything)
+    pages = -(-total // PAGE_SIZE)
+    assert pages >= 3
+    first = html(client.get("/timeline/"))
+    assert f"共 {total} 条记录" in first and f"第 1 / {pages} 页" in first
+    assert '<a href="?page=2" rel="next">' in first
+    seen = []
+    for number in range(1, pages + 1):
+        page = html(client.get("/timeline/", {"page": number}))
+        urls = listed_in_order(page)
+        # Each page holds the next slice of the date order (listed by stage and year within it).
+        assert set(urls) == set(everything[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]), number
+        undated = listed_in_order(undated_section(page)) if 'class="undated"' in page else []
+        assert len(data_block(page, "timeline-data")["marks"]) == len(urls) - len(undated)
+        seen += urls
+    assert len(seen) == len(set(seen)) == total
+    assert html(client.get("/timeline/", {"page": "last"})).count('<li class="entry ') == total - PAGE_SIZE * (pages - 1)
+
+
+def test_a_filtered_timeline_is_paged_too(client):
+    from timeline.views import PAGE_SIZE
+
+    grow_the_dataset_tenfold()
+    expected = {r.get_absolute_url() for r in [*Agreement.objects.in_region("jjj"), *Event.objects.in_region("jjj")]}
+    assert len(expected) > PAGE_SIZE
+    seen, number = [], 1
+    while (response := client.get("/timeline/", {"region": "jjj", "page": number})).status_code == 200:
+        seen += listed_in_order(html(response))
+        number += 1
+    assert response.status_code == 404
+    assert number - 1 == -(-len(expected) // PAGE_SIZE)
+    assert len(seen) == len(expected) and set(seen) == expected
+
+
+@pytest.mark.parametrize("page, status, message", [("x", 400, "page"), ("0", 400, "page"), ("99", 404, "没有第 99 页：共 1 页。")])
+def test_a_bad_timeline_page_says_what_is_wrong(client, page, status, message):
+    response = client.get("/timeline/", {"page": page})
+    assert response.status_code == status
+    assert message in html(response)
+
+
 # ---------------------------------------------------------------- matrix
 
 

@@ -36,6 +36,9 @@ class Entry:
     regions: list[dict]
     stage: object | None
     lanes: list[str] = field(default_factory=list)
+    # What orders entries of one date and kind: titled first, then the stored title, then the id
+    # (the same order in SQL: records.dates.PartialDateQuerySet.date_line_keys).
+    tie: tuple = ()
 
     @property
     def precision(self) -> str:
@@ -72,24 +75,31 @@ def _extent(d: PartialDate) -> tuple[float, float]:
 
 
 def sort_key(entry: Entry) -> tuple:
-    """Date order as records.dates.date_order: a bound just before its year's predecessor, undated last."""
+    """Date order as records.dates.date_order: a bound just before its year's predecessor, undated last.
+
+    The same order as ``date_line_keys`` gives in SQL, which cuts the timeline into pages.
+    """
     d = entry.date
     if d.year is not None:
-        return (0, d.year, 1, d.month or 0, d.day or 0, entry.type, entry.title)
+        return (0, d.year, 1, d.month or 0, d.day or 0, entry.type, *entry.tie)
     if d.before is not None:
-        return (0, d.before - 1, 0, 0, 0, entry.type, entry.title)
-    return (1, 0, 0, 0, 0, entry.type, entry.title)
+        return (0, d.before - 1, 0, 0, 0, entry.type, *entry.tie)
+    return (1, 0, 0, 0, 0, entry.type, *entry.tie)
 
 
 def entries_from(agreements, events) -> list[Entry]:
     """Agreements and events (read with ``for_timeline()``) as entries, in date order."""
     entries = [
-        Entry(AGREEMENT, a.slug, a.display_title, a.get_absolute_url(), a.date, None, a.regions_list, a.derived_stage)
+        Entry(
+            AGREEMENT, a.slug, a.display_title, a.get_absolute_url(), a.date, None, a.regions_list, a.derived_stage,
+            tie=(a.untitled, a.title, a.pk),
+        )
         for a in agreements
     ] + [
         Entry(
             EVENT, e.slug, e.title, e.get_absolute_url(), e.date,
             e.end_date if e.end_year is not None else None, e.regions_list, e.derived_stage,
+            tie=(False, e.title, e.pk),
         )
         for e in events
     ]

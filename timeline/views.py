@@ -1,11 +1,14 @@
 from django import forms
+from django.core.paginator import Paginator
 from django.http import QueryDict
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from agreements.filters import AgreementFilterSet
 from agreements.models import Agreement
-from records.pages import RecordListPage
+from records.dates import date_line
+from records.pages import LAST_PAGE, PageForm, RecordListPage
 from regions.models import Region, Stage
 from search.snippets import mark_matches
 from sources.pages import RecordDetailView
@@ -17,6 +20,10 @@ from .models import Event
 # The parameters the timeline shares with the lists and the API (records/filters.py), validated by
 # the same FilterSets; ``type`` is the timeline's own (which kinds of record it draws).
 SHARED_PARAMETERS = ("region", "stage", "year_from", "year_to", "search")
+# Records per page of the timeline, in date order. The papers' records fit on one page; 10,000
+# agreements drawn and listed at once made a 6 MB page that took 4 s to render (issue 14, "Load
+# and scale"), and no reader can use ten thousand marks on one axis anyway.
+PAGE_SIZE = 100
 
 
 class TypeForm(forms.Form):
@@ -44,8 +51,9 @@ class TimelineView(TemplateView):
             if given:
                 shared.setlist(name, given)
         type_form = TypeForm(request.GET)
+        pages = PageForm({"page": request.GET.get("page")} if request.GET.get("page") != LAST_PAGE else {})
         agreements, events = Agreement.objects.for_timeline(), Event.objects.for_timeline()
-        forms_to_check = [type_form]
+        forms_to_check = [type_form, pages]
         if shared:
             # Only a filtered timeline needs the FilterSets (building their forms costs a few ms).
             agreement_filters = AgreementFilterSet(shared, queryset=agreements)
@@ -60,9 +68,19 @@ class TimelineView(TemplateView):
             context.update(errors=errors)
             return self.render_to_response(context, status=400)
         types = type_form.cleaned_data["type"] or [timeline.AGREEMENT, timeline.EVENT]
+        drawn = {timeline.AGREEMENT: agreements, timeline.EVENT: events}
+        paginator = Paginator(date_line(**{kind: drawn[kind] for kind in types}), PAGE_SIZE)
+        number = paginator.num_pages if request.GET.get("page") == LAST_PAGE else pages.cleaned_data.get("page") or 1
+        if number > paginator.num_pages and not (number == 1 and paginator.count == 0):
+            message = gettext("没有第 %(page)s 页：共 %(pages)s 页。") % {"page": number, "pages": paginator.num_pages}
+            context.update(errors=[f"page：{message}"])
+            return self.render_to_response(context, status=404)
+        page = paginator.page(number)
+        # The page's records, read in full: only their ids were ordered and counted.
+        listed = {kind: [key[1] for key in page.object_list if key[0] == kind] for kind in types}
         found = timeline.entries_from(
-            agreements if timeline.AGREEMENT in types else [],
-            events if timeline.EVENT in types else [],
+            Agreement.objects.for_timeline().filter(pk__in=listed[timeline.AGREEMENT]).order_by("pk") if timeline.AGREEMENT in types else [],
+            Event.objects.for_timeline().filter(pk__in=listed[timeline.EVENT]).order_by("pk") if timeline.EVENT in types else [],
         )
         tree, stages = context["tree"], context["stages"]
         timeline.assign_lanes(found, tree)
@@ -72,7 +90,10 @@ class TimelineView(TemplateView):
             types=types,
             groups=groups,
             undated=undated,
-            count=len(found),
+            count=paginator.count,
+            page=page,
+            paginator=paginator,
+            page_links=RecordListPage.page_links(request.GET, page),
             drawing=timeline.drawing_data(found, tree, stages, lane_names),
             filtered=any(shared.values()) or set(types) != {timeline.AGREEMENT, timeline.EVENT},
         )

@@ -66,6 +66,24 @@ def replica_databases(conn_max_age: int) -> dict:
 
 
 DATABASES.update(replica_databases(env_int("DATABASE_CONN_MAX_AGE", 60)))
+
+
+def without_jit(databases: dict) -> dict:
+    """PostgreSQL connections with JIT compilation off (issue 14, "Load and scale").
+
+    With 10,000 agreements the planner's cost estimates of the facet and search-filter queries pass
+    ``jit_above_cost``, and PostgreSQL spent up to 490 ms compiling a query that then ran in 20 ms
+    (EXPLAIN ANALYZE under the load test's data): the portal's queries are short lookups, where JIT
+    never pays back. Set per connection, so no database setting has to be remembered on each server.
+    """
+    for conf in databases.values():
+        if conf.get("ENGINE", "").endswith("postgresql"):
+            options = conf.setdefault("OPTIONS", {})
+            options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    return databases
+
+
+without_jit(DATABASES)
 DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
 DATABASE_ROUTERS = ["portal.db_router.PrimaryReplicaRouter"] if DATABASE_REPLICAS else []
 # ---------------------------------------------------------------- end of read replicas

@@ -5,7 +5,7 @@ import os
 import dj_database_url
 
 from .base import *  # noqa: F403
-from .base import env_int, replica_databases
+from .base import env_int, replica_databases, without_jit
 
 SECRET_KEY = "test-only-key"
 DEBUG = False
@@ -19,6 +19,7 @@ DATABASES = {
 }
 # Read replicas, when DATABASE_REPLICA_URLS names them, mirror the test database (base.py).
 DATABASES.update(replica_databases(env_int("DATABASE_CONN_MAX_AGE", 0)))
+without_jit(DATABASES)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
