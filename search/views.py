@@ -13,6 +13,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from records.dates import MAX_YEAR, MIN_YEAR
+from records.filters import SLUG_SCHEMA, text_schema
 from records.messages import bounded, bounded_errors, excerpt
 from regions.models import Region, Stage
 
@@ -101,16 +103,17 @@ class SearchView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("q", OpenApiTypes.STR, required=True, description="The query, 1–200 characters; simplified or traditional Chinese."),
+            OpenApiParameter("q", text_schema(MAX_QUERY_LENGTH), required=True, description="The query, 1–200 characters; simplified or traditional Chinese."),
             OpenApiParameter("type", OpenApiTypes.STR, many=True, enum=[k for k, _ in SearchDocument.Kind.choices], description="Record types to include (repeat or comma-separate)."),
-            OpenApiParameter("region", OpenApiTypes.STR, description="Region slug; includes its sub-regions."),
-            OpenApiParameter("stage", OpenApiTypes.STR, description="Development stage slug."),
-            OpenApiParameter("year_from", OpenApiTypes.INT),
-            OpenApiParameter("year_to", OpenApiTypes.INT),
-            OpenApiParameter("page", OpenApiTypes.INT),
-            OpenApiParameter("page_size", OpenApiTypes.INT, description=f"Default {DEFAULT_PAGE_SIZE}, at most {MAX_PAGE_SIZE}."),
+            OpenApiParameter("region", SLUG_SCHEMA, description="Region slug; includes its sub-regions."),
+            OpenApiParameter("stage", SLUG_SCHEMA, description="Development stage slug."),
+            OpenApiParameter("year_from", {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}),
+            OpenApiParameter("year_to", {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}),
+            OpenApiParameter("page", {"type": "integer", "minimum": 1}),
+            OpenApiParameter("page_size", {"type": "integer", "minimum": 1}, description=f"Default {DEFAULT_PAGE_SIZE}, at most {MAX_PAGE_SIZE}."),
         ],
-        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+        # 404: a page past the last one.
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
         description=(
             f"At most {RESULT_CAP} best matches are returned: `count` is exact below {RESULT_CAP} "
             f"and means 'at least {RESULT_CAP}' when equal to it. Pinyin and initials of names match "
@@ -245,7 +248,7 @@ class SuggestView(APIView):
         operation_id="search_suggest",
         parameters=[
             OpenApiParameter(
-                "q", OpenApiTypes.STR, required=True,
+                "q", text_schema(MAX_SUGGEST_QUERY), required=True,
                 description=f"What has been typed so far, 1–{MAX_SUGGEST_QUERY} characters: a Chinese prefix "
                 "(京津), full pinyin (jingjinji) or initials (jjj).",
             ),
