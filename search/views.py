@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from urllib.parse import urlencode
 
@@ -41,6 +42,20 @@ RESOURCES = {
 }
 
 
+class StrictIntegerField(serializers.IntegerField):
+    """DRF's IntegerField, but only ASCII digits: the schema's ``integer`` (issue 14).
+
+    DRF's own also reads "2000.0", " 2000" and full-width "２０００", which the schema refuses.
+    """
+
+    INTEGER = re.compile(r"-?[0-9]+", re.ASCII)
+
+    def to_internal_value(self, data):
+        if not (isinstance(data, int) or (isinstance(data, str) and self.INTEGER.fullmatch(data))):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class SearchParameters(serializers.Serializer):
     q = serializers.CharField(
         max_length=MAX_QUERY_LENGTH,
@@ -54,10 +69,10 @@ class SearchParameters(serializers.Serializer):
     type = serializers.ListField(child=serializers.ChoiceField(choices=SearchDocument.Kind.choices), required=False)
     region = serializers.SlugField(required=False)
     stage = serializers.SlugField(required=False)
-    year_from = serializers.IntegerField(required=False, min_value=1900, max_value=2100)
-    year_to = serializers.IntegerField(required=False, min_value=1900, max_value=2100)
-    page = serializers.IntegerField(required=False, min_value=1, default=1)
-    page_size = serializers.IntegerField(required=False, min_value=1, default=DEFAULT_PAGE_SIZE)
+    year_from = StrictIntegerField(required=False, min_value=MIN_YEAR, max_value=MAX_YEAR)
+    year_to = StrictIntegerField(required=False, min_value=MIN_YEAR, max_value=MAX_YEAR)
+    page = StrictIntegerField(required=False, min_value=1, default=1)
+    page_size = StrictIntegerField(required=False, min_value=1, default=DEFAULT_PAGE_SIZE)
 
     def to_internal_value(self, data):
         # `type` may be repeated (?type=agreement&type=event) or comma-separated.
