@@ -182,7 +182,7 @@ class RecordViewSet(PortalAPIView, viewsets.ReadOnlyModelViewSet):
         # An error met while CSV or JSON-LD was negotiated (a bad filter, say) is still reported as
         # JSON, the one type every error is documented as.
         if getattr(response, "exception", False) and getattr(request, "accepted_renderer", None):
-            if request.accepted_renderer.format != JSONRenderer.format:
+            if request.accepted_renderer.format in (CSVRenderer.format, JSONLDRenderer.format):
                 request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
 
