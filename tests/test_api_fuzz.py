@@ -39,7 +39,7 @@ from schemathesis.specs.openapi.checks import (
 
 from api.serializers import StatsQuerySerializer
 from api.views import StatsView
-from records.filters import SlugFilter
+from records.filters import WHITESPACE, SlugFilter
 from regions.models import Region, Stage
 
 pytestmark = pytest.mark.django_db
@@ -136,6 +136,10 @@ def as_a_client_means_it(case):
 def test_the_api_keeps_its_schema(case, in_test_transaction):
     as_a_client_means_it(case)
     case.call_and_validate(checks=CHECKS)
+
+
+def test_the_blank_pattern_knows_every_character_python_strips():
+    assert set(WHITESPACE) == {chr(c) for c in range(0x110000) if chr(c).isspace()}
 
 
 def test_the_fuzzed_schema_is_the_one_served(client):
