@@ -1,5 +1,6 @@
 """List parameters of agreements, shared by the agreement pages and /api/v1/agreements/."""
 
+from django.utils.translation import pgettext_lazy
 from django_filters import rest_framework as filters
 
 from records.filters import RecordFilterSet, SlugFilter, ordering_filter
@@ -13,7 +14,7 @@ class AgreementFilterSet(DatedRecordFilterSet):
     jurisdiction = SlugFilter(
         method="filter_jurisdiction",
         help_text="辖区 slug（如 beijing）：该辖区所属任一区域的文件。",
-        queryset=Jurisdiction.objects.all(), noun="辖区",
+        queryset=Jurisdiction.objects.all(), noun=pgettext_lazy("slug noun", "辖区"),
     )
     division_code = division_code_filter("signatories__division_code", "有代码为此的签署辖区的文件")
     stage = stage_filter("文件")

@@ -1,5 +1,6 @@
 """List parameters of findings and figures, shared by their pages and the API."""
 
+from django.utils.translation import pgettext_lazy
 from django_filters import rest_framework as filters
 
 from records.filters import RecordFilterSet, SlugFilter
@@ -13,7 +14,7 @@ from .models import Figure, Finding
 class FindingFilterSet(RecordFilterSet):
     source = SlugFilter(
         help_text="论文 slug（yang-xin-2025 或 cq-police-assoc-2026）。",
-        queryset=Source.objects.papers(), noun="论文",
+        queryset=Source.objects.papers(), noun=pgettext_lazy("slug noun", "论文"),
     )
     kind = filters.ChoiceFilter(choices=Finding.Kind.choices, help_text="论点类型。")
     dimension = filters.ChoiceFilter(

@@ -28,10 +28,27 @@ class FindingQuerySet(CitedRecordQuerySet):
         )
 
 
+    def with_responses(self):
+        """What the side-by-side page shows of a finding: its own short fields, ``addresses_list`` and
+        ``addressed_by_list``; no citations or joined records, which that page never shows and
+        which were most of its render time (three model instances and a JSON list per finding)."""
+        pk = OuterRef("pk")
+        return self.only("slug", "title", "kind", "dimension", "order", "source_id").annotate(
+            addresses_list=refs(Finding.objects.filter(addressed_by=pk).order_by("pk"), "title"),
+            addressed_by_list=refs(Finding.objects.filter(addresses=pk).order_by("pk"), "title"),
+        )
+
+
 class FigureQuerySet(CitedRecordQuerySet):
     def with_related(self):
         """A figure with its citations, and the region and mechanism it counts joined."""
         return self.with_citations().select_related("region", "mechanism")
+
+    def for_table(self):
+        """What a table row of figures shows: value, unit, what it counts, year and its region's name."""
+        return self.select_related("region").only(
+            "slug", "value", "qualifier", "unit", "counts", "year", "region__slug", "region__name"
+        )
 
 
 class Finding(CitedRecord):

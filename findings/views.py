@@ -1,7 +1,11 @@
+from urllib.parse import urlencode
+
+from django.db.models import F
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from records.pages import RecordListPage
+from records.pages import RecordListPage, overview_page
 from search.snippets import mark_matches
 from sources.models import Source
 from sources.pages import RecordDetailView
@@ -17,21 +21,61 @@ SIDE_BY_SIDE_KINDS = [
 ]
 
 
+# Findings of one paper and kind per page, and figures per page. The real dataset's fullest cell
+# holds 24 (paper 2's recommendations) and it cites 25 figures, so it reads on one page; with more
+# records the page stays bounded and ?page=2 goes on (issue 10: constant queries, ≤ 50 ms).
+FINDINGS_PER_CELL = 25
+FIGURES_PER_PAGE = 50
+
+
 class FindingSideBySideView(TemplateView):
-    """/findings/: both papers' problems, principles and recommendations side by side, and the figures."""
+    """/findings/: both papers' problems, principles and recommendations side by side, and the figures.
+
+    Paged: page N shows the N-th slice of every (paper, kind) cell and of the figures, so the rows
+    stay aligned; each cell links to the filtered list of all its findings.
+    """
 
     template_name = "findings/list.html"
 
-    def get_context_data(self, **kwargs):
+    def get(self, request, *args, **kwargs):
+        sizes = Finding.objects.group_sizes("source", "kind")
+        figure_count = Figure.objects.count()
+        pages = overview_page(request.GET, [(max(sizes.values(), default=0), FINDINGS_PER_CELL), (figure_count, FIGURES_PER_PAGE)])
+        status = pages.pop("status")
+        if status != 200:
+            return self.render_to_response(self.get_context_data(**pages), status=status)
+        number = pages["page"].number
         papers = list(Source.objects.papers().order_by("year", "pk"))
-        findings = list(Finding.objects.with_related().order_by("source", "kind", "order", "pk"))
+        findings = list(
+            Finding.objects.with_responses()
+            .page_of_each_group(("source", "kind"), [F("order").asc(), F("pk").asc()], number, FINDINGS_PER_CELL)
+            .order_by("source", "kind", "order", "pk")
+        )
+        browse = reverse("findings:browse")
         rows = []
         for kind in SIDE_BY_SIDE_KINDS:
-            columns = [[f for f in findings if f.source_id == paper.pk and f.kind == kind] for paper in papers]
-            if any(columns):
-                rows.append({"kind": kind, "label": kind.label, "columns": list(zip(papers, columns))})
-        figures = Figure.objects.with_related().order_by("region", "pk")
-        return super().get_context_data(papers=papers, rows=rows, figures=figures, **kwargs)
+            columns = []
+            for paper in papers:
+                total = sizes.get((paper.pk, kind.value), 0)
+                cell = [f for f in findings if f.source_id == paper.pk and f.kind == kind]
+                columns.append({
+                    "paper": paper,
+                    "findings": cell,
+                    "total": total,
+                    "first": cell[0].position if cell else None,
+                    "last": cell[-1].position if cell else None,
+                    "partial": total > len(cell),
+                    "url": f"{browse}?{urlencode({'source': paper.slug, 'kind': kind.value})}",
+                })
+            if any(column["findings"] for column in columns):
+                rows.append({"kind": kind, "label": kind.label, "columns": columns})
+        start = (number - 1) * FIGURES_PER_PAGE
+        figures = list(Figure.objects.for_table().order_by("region", "pk")[start : start + FIGURES_PER_PAGE])
+        context = self.get_context_data(
+            papers=papers, rows=rows, figures=figures, figure_count=figure_count,
+            figures_first=start + 1, figures_last=start + len(figures), **pages
+        )
+        return self.render_to_response(context)
 
 
 class FindingListView(RecordListPage):

@@ -29,6 +29,16 @@ class MechanismQuerySet(RegionalRecordQuerySet):
             )
         )
 
+    def with_parts(self):
+        """What the by-category page shows of a mechanism: name, date, ``regions_list`` and
+        ``parts_list``; not its citations, events or agreement, which that page never shows and
+        which were most of its render time (measured)."""
+        return (
+            self.only("slug", "name", "category", "parent_id", "date_year", "date_month", "date_day", "date_before")
+            .with_regions()
+            .annotate(parts_list=refs(Mechanism.objects.filter(parent=OuterRef("pk")).order_by("order", "pk"), "name"))
+        )
+
     def category_region_counts(self, regions) -> dict[tuple[int, str], int]:
         """{(region id, category): mechanisms} for each region, sub-regions included (see ``counts_by_region``).
 

@@ -5,6 +5,10 @@ slug, an ordering outside the allow-list) becomes a 400 with a message per field
 (issue 3, "Filters"). Parameters that no filter declares are ignored. Each app declares its own
 FilterSet next to its models (``agreements/filters.py`` …) on the base here.
 
+Messages are lazy translations: a page shows them in the reader's language, while the API, which
+activates Chinese for every request (portal/guard.py's ApiLanguageMiddleware), keeps answering in
+Chinese whatever the browser asks for.
+
 Search is the one parameter this app cannot run itself (it imports no other app): the project names
 the function that runs it in ``settings.PORTAL_SEARCH_FUNCTION``.
 """
@@ -19,6 +23,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.module_loading import import_string
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.drainage import set_override
@@ -55,10 +61,14 @@ class SearchField(forms.CharField):
         if value is None:
             return None
         if len(value) > SEARCH_MAX_LENGTH:
-            raise ValidationError(f"检索词最多 {SEARCH_MAX_LENGTH} 个字符（收到 {len(value)} 个）。", code="max_length")
+            raise ValidationError(
+                _("检索词最多 %(max)s 个字符（收到 %(count)s 个）。"),
+                code="max_length",
+                params={"max": SEARCH_MAX_LENGTH, "count": len(value)},
+            )
         text = value.strip()
         if not text:
-            raise ValidationError("检索词不能为空。", code="blank")
+            raise ValidationError(_("检索词不能为空。"), code="blank")
         return text
 
 
@@ -108,12 +118,12 @@ class ChangeTimeField(IsoDateTimeField):
             return None
         if isinstance(value, str) and not RFC3339_DATE_TIME.fullmatch(value):
             raise ValidationError(
-                "时刻须写成 RFC 3339 格式并带时区，如 2025-01-01T00:00:00+08:00 或 2025-01-01T00:00:00Z。",
+                _("时刻须写成 RFC 3339 格式并带时区，如 2025-01-01T00:00:00+08:00 或 2025-01-01T00:00:00Z。"),
                 code="invalid",
             )
         moment = super().to_python(value.upper() if isinstance(value, str) else value)
         if moment is not None and abs(moment.utcoffset()) > MAX_UTC_OFFSET:
-            raise ValidationError("时区偏移须在 ±15:59 之内，如 2025-01-01T00:00:00+08:00。", code="invalid_offset")
+            raise ValidationError(_("时区偏移须在 ±15:59 之内，如 2025-01-01T00:00:00+08:00。"), code="invalid_offset")
         return moment
 
 
@@ -134,12 +144,19 @@ def documented_as(filter_, schema: dict) -> None:
 # value of that shape still has to name a record, which no schema can state: that is a 400 too.
 SLUG_SCHEMA = {"type": "string", "maxLength": 120, "pattern": "^[-a-zA-Z0-9_]+$"}
 
+# An unknown slug's message; ``noun`` is a lazy translation too (``SLUG_NOUN``), so the sentence and
+# the noun in it are both in the language active when the form's errors are read.
+UNKNOWN_SLUG = _("没有 slug 为「%(value)s」的{noun}。")
+
 
 class SlugFilter(filters.ModelChoiceFilter):
-    """A related record named by its slug; an unknown slug is a 400 that names it."""
+    """A related record named by its slug; an unknown slug is a 400 that names it.
 
-    def __init__(self, queryset, noun: str, **kwargs):
-        kwargs.setdefault("error_messages", {"invalid_choice": f"没有 slug 为「%(value)s」的{noun}。"})
+    ``noun`` is what the record is called in the message: pass ``pgettext_lazy("slug noun", "区域")``.
+    """
+
+    def __init__(self, queryset, noun, **kwargs):
+        kwargs.setdefault("error_messages", {"invalid_choice": format_lazy(UNKNOWN_SLUG, noun=noun)})
         super().__init__(queryset=queryset, to_field_name="slug", **kwargs)
         documented_as(self, SLUG_SCHEMA)
 
@@ -154,12 +171,15 @@ class YearFilter(filters.NumberFilter):
         documented_as(self, {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR})
 
 
+YEARS_REVERSED = _("year_to（%(year_to)s）早于 year_from（%(year_from)s）。")
+
+
 class RecordFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         year_from, year_to = cleaned.get("year_from"), cleaned.get("year_to")
         if year_from is not None and year_to is not None and year_from > year_to:
-            self.add_error("year_to", f"year_to（{year_to}）早于 year_from（{year_from}）。")
+            self.add_error("year_to", YEARS_REVERSED % {"year_to": year_to, "year_from": year_from})
         return cleaned
 
 

@@ -11,6 +11,8 @@ This module reaches other apps' models only through relations, as the rest of ``
 
 from __future__ import annotations
 
+import abc
+
 from django import forms
 from django.core.paginator import Paginator
 from django.db import connection
@@ -62,8 +64,11 @@ def facet_link(params: QueryDict, name: str, value) -> str:
     return f"?{text}" if text else "?"
 
 
-class RecordListPage(View):
-    """A faceted, searchable, paged list of one kind of record (subclasses name the pieces)."""
+class RecordListPage(abc.ABC, View):
+    """A faceted, searchable, paged list of one kind of record (subclasses name the pieces).
+
+    Abstract: a subclass that forgets ``base_queryset`` cannot be instantiated (ABCMeta refuses it).
+    """
 
     template_name: str
     filterset_class: type
@@ -75,9 +80,9 @@ class RecordListPage(View):
     stage_facet = False
     year_facet = False
 
+    @abc.abstractmethod
     def base_queryset(self):
         """The records in the API's order before any parameter (api/views.py's page_queryset)."""
-        raise NotImplementedError
 
     def get(self, request, *args, **kwargs):
         params = request.GET
@@ -142,17 +147,7 @@ class RecordListPage(View):
 
     @staticmethod
     def page_links(params: QueryDict, page) -> dict:
-        def link(number):
-            query = params.copy()
-            query["page"] = str(number)
-            return f"?{query.urlencode()}"
-
-        return {
-            "previous": link(page.previous_page_number()) if page.has_previous() else None,
-            "next": link(page.next_page_number()) if page.has_next() else None,
-            "first": link(1) if page.number > 1 else None,
-            "last": link(page.paginator.num_pages) if page.number < page.paginator.num_pages else None,
-        }
+        return page_links(params, page)
 
     # Facets ------------------------------------------------------------------------------
 
@@ -242,6 +237,47 @@ class RecordListPage(View):
             "clear": year_link(params, None) if params.get("year_from") or params.get("year_to") else None,
             "undated": sum(count for year, count in counts if year is None),
         }
+
+
+def page_links(params: QueryDict, page) -> dict:
+    """First, previous, next and last page of ``page``'s paginator, as query strings on ``params``."""
+
+    def link(number):
+        query = params.copy()
+        query["page"] = str(number)
+        return f"?{query.urlencode()}"
+
+    return {
+        "previous": link(page.previous_page_number()) if page.has_previous() else None,
+        "next": link(page.next_page_number()) if page.has_next() else None,
+        "first": link(1) if page.number > 1 else None,
+        "last": link(page.paginator.num_pages) if page.number < page.paginator.num_pages else None,
+    }
+
+
+class OverviewPageForm(forms.Form):
+    page = forms.IntegerField(min_value=1, required=False)
+
+
+def overview_page(params: QueryDict, groups: list[tuple[int, int]]) -> dict:
+    """Which page an overview shows, for a view that reads ``page_of_each_group`` (records/querysets.py).
+
+    ``groups`` holds (records in the largest group, records of a group per page) for each kind of
+    group the page sets side by side; there are as many pages as the fullest one needs. Answers
+    the template's ``page``, ``paginator`` and ``page_links`` (includes/pages.html), or ``errors``
+    and a ``status`` of 400 (not a page number) or 404 (past the last page), as the list pages do.
+    """
+    num_pages = max([1, *(-(-largest // size) for largest, size in groups)])
+    form = OverviewPageForm({"page": params.get("page")} if params.get("page") != LAST_PAGE else {})
+    if not form.is_valid():
+        return {"errors": [(name, message) for name, messages in form.errors.items() for message in messages], "status": 400}
+    number = num_pages if params.get("page") == LAST_PAGE else form.cleaned_data.get("page") or 1
+    if number > num_pages:
+        message = _("没有第 %(page)s 页：共 %(pages)s 页。") % {"page": number, "pages": num_pages}
+        return {"errors": [("page", message)], "status": 404}
+    # A paginator over the page numbers themselves: its Page answers has_next() and the rest.
+    page = Paginator(range(num_pages), 1).page(number)
+    return {"page": page, "paginator": page.paginator, "page_links": page_links(params, page), "status": 200}
 
 
 def year_link(params: QueryDict, year) -> str:

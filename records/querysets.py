@@ -17,7 +17,8 @@ from itertools import batched
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import OuterRef, Q
+from django.db.models import Count, F, OuterRef, Q, Window
+from django.db.models.functions import RowNumber
 from django.db.models.query import ModelIterable
 
 from records.dates import PartialDateQuerySet
@@ -57,6 +58,35 @@ class CitedRecordQuerySet(models.QuerySet):
         clone = super()._clone()
         clone._finishers = self._finishers
         return clone
+
+    def page_of_each_group(self, group_by: tuple[str, ...], order_by: list, number: int, size: int):
+        """Page ``number`` (from 1, ``size`` records) of every group of records that share ``group_by``'s values.
+
+        For the overview pages that set groups side by side (findings by paper and kind,
+        mechanisms by category): a bounded page of each group whatever the data size, each record
+        with its ``position`` (from 1) in its group. ROW_NUMBER() numbers the groups on the bare
+        table first (one query, run now); ranking the annotated queryset itself computed every
+        record's JSON subqueries before the page was cut (4× slower at ten times the records,
+        measured), and so did a ``pk IN (ranked subquery)``, which PostgreSQL planned as a scan.
+        """
+        start = (number - 1) * size
+        position = Window(RowNumber(), partition_by=[F(name) for name in group_by], order_by=order_by)
+        ranked = (
+            self.order_by().values("pk").annotate(position=position)
+            .filter(position__gt=start, position__lte=start + size).values_list("pk", "position")
+        )
+        positions = dict(ranked)
+
+        def set_positions(records, memo):
+            for record in records:
+                record.position = positions[record.pk]
+
+        return self.filter(pk__in=list(positions)).finished_with(set_positions)
+
+    def group_sizes(self, *group_by: str) -> dict[tuple, int]:
+        """{(values of ``group_by``): records}, in one aggregate query."""
+        rows = self.order_by().values_list(*group_by).annotate(n=Count("pk")).values_list(*group_by, "n")
+        return {tuple(row[:-1]): row[-1] for row in rows}
 
     def finished_with(self, finish: Finisher):
         """A copy whose fetched records are completed by ``finish`` (see ``Finisher``), once per fetch."""

@@ -1,5 +1,6 @@
 """List parameters of regions, jurisdictions and stages, and the region parameter other records share."""
 
+from django.utils.translation import pgettext_lazy
 from django_filters import rest_framework as filters
 
 from records.filters import YEAR_FROM_HELP, YEAR_TO_HELP, RecordFilterSet, SlugFilter, YearFilter, documented_as
@@ -25,14 +26,14 @@ REGION_HELP = "区域 slug（如 jjj）；包括其下的次区域（京津冀�
 
 
 def region_filter(method="filter_region"):
-    return SlugFilter(method=method, help_text=REGION_HELP, queryset=Region.objects.all(), noun="区域")
+    return SlugFilter(method=method, help_text=REGION_HELP, queryset=Region.objects.all(), noun=pgettext_lazy("slug noun", "区域"))
 
 
 def stage_filter(noun: str):
     return SlugFilter(
         method="filter_stage",
         help_text=f"发展阶段 slug（如 jjj-consolidation）：所在区域（含次区域）且日期落在该阶段内的{noun}。",
-        queryset=Stage.objects.select_related("region"), noun="发展阶段",
+        queryset=Stage.objects.select_related("region"), noun=pgettext_lazy("slug noun", "发展阶段"),
     )
 
 
@@ -47,7 +48,7 @@ class DatedRecordFilterSet(RecordFilterSet):
 class RegionFilterSet(RecordFilterSet):
     kind = filters.ChoiceFilter(choices=Region.Kind.choices, help_text="区域类型。")
     parent = SlugFilter(
-        help_text="上级区域 slug：只返回它的直接次区域。", queryset=Region.objects.all(), noun="区域"
+        help_text="上级区域 slug：只返回它的直接次区域。", queryset=Region.objects.all(), noun=pgettext_lazy("slug noun", "区域")
     )
 
     division_code = division_code_filter("members__division_code", "有代码为此的成员辖区的区域")
@@ -62,7 +63,7 @@ class JurisdictionFilterSet(RecordFilterSet):
         field_name="regions",
         distinct=True,
         help_text="区域 slug：该区域的成员辖区。",
-        queryset=Region.objects.all(), noun="区域",
+        queryset=Region.objects.all(), noun=pgettext_lazy("slug noun", "区域"),
     )
     division_code = division_code_filter("division_code", "代码为此的辖区")
 
@@ -71,7 +72,7 @@ class JurisdictionFilterSet(RecordFilterSet):
 
 
 class StageFilterSet(RecordFilterSet):
-    region = SlugFilter(help_text="区域 slug：该区域的发展阶段。", queryset=Region.objects.all(), noun="区域")
+    region = SlugFilter(help_text="区域 slug：该区域的发展阶段。", queryset=Region.objects.all(), noun=pgettext_lazy("slug noun", "区域"))
 
     class Meta(RecordFilterSet.Meta):
         model = Stage

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from records.dates import PartialDate
 from records.links import slug_url
@@ -17,7 +18,8 @@ class JurisdictionQuerySet(CitedRecordQuerySet):
         return self.with_citations().select_related("parent").prefetch_related("regions")
 
 
-DIVISION_CODE_VALIDATOR = RegexValidator(r"^[0-9]{6}\Z", "行政区划代码须为六位数字（GB/T 2260），如 110112。")
+# Lazy: a list page shows it in the reader's language; the API always answers in Chinese.
+DIVISION_CODE_VALIDATOR = RegexValidator(r"^[0-9]{6}\Z", gettext_lazy("行政区划代码须为六位数字（GB/T 2260），如 110112。"))
 
 
 class Jurisdiction(CitedRecord):

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -15,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from records.dates import MAX_YEAR, MIN_YEAR
-from records.filters import SLUG_SCHEMA, text_schema
+from records.filters import SLUG_SCHEMA, YEARS_REVERSED, text_schema
 from records.messages import bounded, bounded_errors, excerpt
 from regions.models import Region, Stage
 
@@ -61,9 +62,10 @@ class SearchParameters(serializers.Serializer):
         max_length=MAX_QUERY_LENGTH,
         trim_whitespace=True,
         error_messages={
-            "blank": "请输入检索词：q 为空。",
-            "required": "请输入检索词：缺少 q。",
-            "max_length": f"检索词过长：最多 {MAX_QUERY_LENGTH} 个字符。",
+            # Lazy, so the search page speaks the reader's language; the API activates Chinese.
+            "blank": _("请输入检索词：q 为空。"),
+            "required": _("请输入检索词：缺少 q。"),
+            "max_length": _("检索词过长：最多 {max_length} 个字符。"),
         },
     )
     type = serializers.ListField(child=serializers.ChoiceField(choices=SearchDocument.Kind.choices), required=False)
@@ -84,13 +86,13 @@ class SearchParameters(serializers.Serializer):
     def validate_region(self, slug):
         ids = Region.objects.with_descendants(slug)
         if not ids:
-            raise serializers.ValidationError(f"没有 slug 为「{excerpt(slug)}」的协作区域。")
+            raise serializers.ValidationError(_("没有 slug 为「%(value)s」的协作区域。") % {"value": excerpt(slug)})
         return ids
 
     def validate_stage(self, slug):
         stage = Stage.objects.filter(slug=slug).first()
         if stage is None:
-            raise serializers.ValidationError(f"没有 slug 为「{excerpt(slug)}」的发展阶段。")
+            raise serializers.ValidationError(_("没有 slug 为「%(value)s」的发展阶段。") % {"value": excerpt(slug)})
         return stage.pk
 
     def validate_page_size(self, value):
@@ -98,7 +100,7 @@ class SearchParameters(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs.get("year_from") and attrs.get("year_to") and attrs["year_from"] > attrs["year_to"]:
-            raise serializers.ValidationError({"year_to": f"year_to（{attrs['year_to']}）早于 year_from（{attrs['year_from']}）。"})
+            raise serializers.ValidationError({"year_to": YEARS_REVERSED % {"year_to": attrs["year_to"], "year_from": attrs["year_from"]}})
         return attrs
 
 
@@ -109,8 +111,8 @@ def _message(errors) -> str:
             text = next(iter(text.values()))
         if isinstance(text, list):
             text = text[0]
-        return bounded(text) if field in ("q", "non_field_errors") else bounded(f"{field}：{text}")
-    return "请求参数有误。"
+        return bounded(text) if field in ("q", "non_field_errors") else bounded(_("%(field)s：%(message)s") % {"field": field, "message": text})
+    return str(_("请求参数有误。"))
 
 
 class SearchView(APIView):

@@ -18,6 +18,21 @@ def sources_dir():
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language (Chinese).
+
+    A request for English activates English in the test's thread and LocaleMiddleware leaves it
+    active after the response, so a lazy message read later (a loader's error, say) would be
+    English because of an earlier test.
+    """
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def empty_response_cache():
     """Each test starts with an empty cache, so a response cached by another test never counts here.
 

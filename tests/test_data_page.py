@@ -1,6 +1,7 @@
 """The Data page lists releases with their size, checksum and changes, and serves the files."""
 
 import hashlib
+import re
 
 import pytest
 
@@ -70,3 +71,11 @@ def test_a_release_is_served_as_its_file(client, two_releases):
 @pytest.mark.parametrize("name", ["portal-dataset-2026-12-09-r1", "..%2Fsecret", "settings"])
 def test_an_unknown_release_is_a_404(client, releases_dir, name):
     assert client.get(f"/data/releases/{name}.zip").status_code == 404
+
+
+def test_the_data_page_reads_in_english_for_an_english_reader(client, two_releases):
+    page = client.get("/data/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h1>Data downloads</h1>" in page and "First release" in page
+    assert f"{two_releases[0].zip_path.stat().st_size} bytes" in page
+    main = page.split("<main", 1)[1].split("</main>", 1)[0]
+    assert not re.search(r"[\u4e00-\u9fff]", main), main

@@ -1,5 +1,7 @@
 """Researchers read every record on a page of its own, with its sources."""
 
+import re
+
 import pytest
 from django.test import override_settings
 
@@ -57,3 +59,31 @@ def test_agreement_list_searches_with_the_apis_search_parameter(client):
     rows = page.split("<tbody>")[1]
     assert "禁毒合作共同体战略合作协议" in rows.replace("<mark>", "").replace("</mark>", "")
     assert "京津冀警务协同发展的框架协议" not in rows
+
+
+def nav_links(page: str) -> dict[str, str]:
+    """The main navigation's links: href → the <a> tag's attributes (aria-current among them)."""
+    nav = page.split('<nav aria-label=', 1)[1].split("</nav>", 1)[0]
+    return {href: attrs for href, attrs in re.findall(r'<a href="([^"]+)"([^>]*)>', nav)}
+
+
+@pytest.mark.parametrize("path", ["/", "/agreements/", "/regions/jjj/", "/sources/"])
+def test_the_navigation_reaches_the_matrix_the_region_comparison_and_the_charts(client, path):
+    links = nav_links(client.get(path).content.decode())
+    assert {"/mechanisms/matrix/", "/regions/compare/", "/charts/", "/timeline/", "/agreements/", "/findings/"} <= set(links)
+
+
+@pytest.mark.parametrize(
+    ("path", "current"),
+    [
+        ("/mechanisms/matrix/", "/mechanisms/matrix/"),
+        ("/regions/compare/", "/regions/compare/"),
+        ("/charts/", "/charts/"),
+        ("/mechanisms/jjj-eight-integrations/", "/mechanisms/"),
+        ("/regions/jjj/", "/regions/"),
+        ("/timeline/events/", "/timeline/"),
+    ],
+)
+def test_the_navigation_marks_the_section_the_reader_is_in_and_only_that(client, path, current):
+    links = nav_links(client.get(path).content.decode())
+    assert [href for href, attrs in links.items() if 'aria-current="page"' in attrs] == [current]

@@ -219,3 +219,87 @@ def test_a_first_visit_to_a_page_sets_no_cookie_so_it_can_be_revalidated(client)
     response = client.get("/agreements/")
     assert not response.cookies and response["ETag"]
     assert client.get("/agreements/", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+
+# ---------------------------------------------------------------- the overview pages are paged
+
+LISTED = "//div[@class='column']/ol/li/@id"
+SCHEME = "//ul[@class='mechanisms']/li/a[1]/@href"  # a scheme, not its parts (ol.parts)
+
+
+def every_page(client, path: str, xpath: str) -> list[list[str]]:
+    """The slugs each page of an overview lists, page 1 to the last (followed by its rel=next links)."""
+    import lxml.html
+
+    pages, url = [], path
+    while url:
+        page = text_of(client.get(url))
+        found = lxml.html.fromstring(page).xpath(xpath)
+        pages.append([value.strip("/").rsplit("/", 1)[-1] for value in found])
+        following = re.search(r'<a href="([^"]+)" rel="next">', page)
+        url = path + following.group(1).replace("&amp;", "&") if following else None
+    return pages
+
+
+def test_the_findings_side_by_side_page_lists_the_real_dataset_on_one_page(client):
+    [listed] = every_page(client, "/findings/", LISTED)
+    assert sorted(listed) == sorted(Finding.objects.values_list("slug", flat=True))
+
+
+def test_the_findings_side_by_side_pages_show_a_bounded_slice_of_each_cell_and_every_finding_once(client):
+    from findings.views import FINDINGS_PER_CELL
+    from portal.synthetic import multiply_dataset
+
+    multiply_dataset(10)
+    pages = every_page(client, "/findings/", LISTED)
+    assert len(pages) > 1
+    cells = {slug: (paper, kind) for slug, paper, kind in Finding.objects.values_list("slug", "source_id", "kind")}
+    for slugs in pages:
+        per_cell = {cell: sum(1 for s in slugs if cells[s] == cell) for cell in set(cells.values())}
+        assert max(per_cell.values()) == FINDINGS_PER_CELL or slugs is pages[-1]
+        assert max(per_cell.values()) <= FINDINGS_PER_CELL
+    listed = [slug for slugs in pages for slug in slugs]
+    assert sorted(listed) == sorted(Finding.objects.values_list("slug", flat=True))
+
+
+def test_a_partial_findings_cell_says_which_and_links_to_the_list_of_them_all(client):
+    from portal.synthetic import multiply_dataset
+
+    multiply_dataset(10)
+    paper = Source.objects.get(slug="cq-police-assoc-2026")
+    total = Finding.objects.filter(source=paper, kind="recommendation").count()
+    page = text_of(client.get("/findings/?page=2"))
+    assert f"第 26–50 条，共 {total} 条" in page
+    assert f'href="/findings/browse/?source={paper.slug}&amp;kind=recommendation"' in page
+
+
+def test_the_mechanism_categories_pages_list_every_top_level_mechanism_once(client):
+    from mechanisms.views import MECHANISMS_PER_CATEGORY
+    from portal.synthetic import multiply_dataset
+
+    multiply_dataset(10)
+    pages = every_page(client, "/mechanisms/categories/", SCHEME)
+    assert len(pages) > 1
+    categories = dict(Mechanism.objects.values_list("slug", "category"))
+    for slugs in pages:
+        per_category = {c: sum(1 for s in slugs if categories[s] == c) for c in set(categories.values())}
+        assert max(per_category.values()) <= MECHANISMS_PER_CATEGORY
+    listed = [slug for slugs in pages for slug in slugs]
+    assert sorted(listed) == sorted(Mechanism.objects.filter(parent__isnull=True).values_list("slug", flat=True))
+
+
+def test_each_category_lists_its_mechanisms_in_date_order_across_pages(client):
+    from portal.synthetic import multiply_dataset
+
+    multiply_dataset(10)
+    listed = [slug for slugs in every_page(client, "/mechanisms/categories/", SCHEME) for slug in slugs]
+    expected = list(Mechanism.objects.filter(parent__isnull=True, category="government_services").order_by_date().values_list("slug", flat=True))
+    assert [slug for slug in listed if slug in set(expected)] == expected
+
+
+@pytest.mark.parametrize("path", ["/findings/", "/mechanisms/categories/"])
+@pytest.mark.parametrize(("query", "status"), [("page=zero", 400), ("page=0", 400), ("page=99", 404)])
+def test_a_bad_overview_page_number_is_a_friendly_error(client, path, query, status):
+    response = client.get(f"{path}?{query}")
+    assert response.status_code == status
+    assert 'role="alert"' in text_of(response) and "<code>page</code>" in text_of(response)

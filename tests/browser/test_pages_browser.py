@@ -38,8 +38,12 @@ PAGES = [
     ("source", "/sources/yang-xin-2025/"),
     ("search", "/search/?q=京警入冀"),
     ("search-none", "/search/?q=火星殖民"),
+    ("search-bad-value", "/search/?q="),
+    ("findings-bad-value", "/findings/browse/?source=nobody"),
+    ("not-found", "/agreements/no-such-agreement/"),
+    ("data", "/data/"),
 ]
-STATUS = {"agreements-bad-value": 400}
+STATUS = {"agreements-bad-value": 400, "search-bad-value": 400, "findings-bad-value": 400, "not-found": 404}
 
 
 @pytest.mark.parametrize(("name", "path"), PAGES)

@@ -9,6 +9,7 @@ alone doubled that row's tail. ``--synthetic N`` also times the pages with N tim
 """
 
 import json
+import os
 import statistics
 import time
 
@@ -28,10 +29,20 @@ PAGES = [
     ("agreement", "/agreements/jjj-police-framework-2016/"),
     ("mechanisms list", "/mechanisms/"),
     ("mechanism categories", "/mechanisms/categories/"),
+    ("categories last page", "/mechanisms/categories/?page=last"),
     ("mechanism", "/mechanisms/jjj-eight-integrations/"),
     ("events list", "/timeline/events/"),
+    ("event", "/timeline/events/jjj-2014-02-report/"),
+    ("timeline", "/timeline/"),
+    ("timeline filtered", "/timeline/?region=jjj&year_from=2015"),
     ("findings side by side", "/findings/"),
+    ("findings side by side p2", "/findings/?page=last"),
     ("findings list", "/findings/browse/"),
+    ("finding", "/findings/p1-problem-information-sharing/"),
+    ("figure", "/findings/figures/jjj-68-mechanisms/"),
+    ("mechanism matrix", "/mechanisms/matrix/"),
+    ("region comparison", "/regions/compare/?region=jjj&region=yrd&region=cy"),
+    ("charts", "/charts/"),
     ("regions", "/regions/"),
     ("region", "/regions/jjj/"),
     ("jurisdiction", "/regions/jurisdictions/beijing/"),
@@ -91,8 +102,9 @@ class Command(BaseCommand):
 
     def run(self, title) -> float:
         self.stdout.write("")
-        self.stdout.write(f"== {title}")
-        self.stdout.write(f"{'page':<24} {'queries':>7} {'p50 ms':>7} {'p95 ms':>7} {'spread':>7} {'noise':>6}  path")
+        # The machine's load when the row was timed: other processes' work shows in the noise column too.
+        self.stdout.write(f"== {title} (load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}, {os.cpu_count()} cores)")
+        self.stdout.write(f"{'page':<26} {'queries':>7} {'p50 ms':>7} {'p95 ms':>7} {'spread':>7} {'noise':>6}  path")
         worst = 0.0
         for label, path in PAGES:
             headers = {"HTTP_ACCEPT_LANGUAGE": "en"} if "English" in label else {}
@@ -114,5 +126,5 @@ class Command(BaseCommand):
             spread = tail / p50
             noise = p95(controls) / statistics.median(controls)
             worst = max(worst, tail)
-            self.stdout.write(f"{label:<24} {queries:>7} {p50:>7.1f} {tail:>7.1f} {spread:>7.2f} {noise:>6.2f}  {path}")
+            self.stdout.write(f"{label:<26} {queries:>7} {p50:>7.1f} {tail:>7.1f} {spread:>7.2f} {noise:>6.2f}  {path}")
         return worst
