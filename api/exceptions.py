@@ -10,6 +10,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
+from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django_guid import get_guid
 from rest_framework import exceptions, status
@@ -23,6 +24,7 @@ logger = logging.getLogger(__name__)
 INVALID_PARAMETERS = "请求参数有误。"
 SERVER_ERROR = "服务器内部错误，请稍后再试；报告问题时请附上 request_id。"
 SUSPICIOUS_REQUEST = "请求无效：参数过多或格式不被接受。"
+DATABASE_UNAVAILABLE = "数据库暂时无法连接，请稍后再试。"
 READ_ONLY = "公共 API 只读，不接受 {method} 请求；可用的方法：{allowed}。"
 
 
@@ -40,6 +42,14 @@ def api_exception_handler(exc, context):
         if settings.DEBUG:
             return None  # Django's debug page is more useful to a developer than a JSON line
         logger.error("Unhandled error in the API", exc_info=exc)
+        if isinstance(exc, (OperationalError, InterfaceError)):
+            # Lost in the view (a CSV export's query, say) rather than before it: the same
+            # retryable 503 as a database found away by the middleware (portal/unavailable.py).
+            return Response(
+                {"detail": DATABASE_UNAVAILABLE, "request_id": get_guid()},
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                headers={"Retry-After": "30"},
+            )
         return Response(
             {"detail": SERVER_ERROR, "request_id": get_guid()}, status=status.HTTP_500_INTERNAL_SERVER_ERROR
         )

@@ -4,12 +4,13 @@ from django import forms
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
+from records.filters import StrictIntegerField
 from records.paging import RecordPaginator
 
 
 class PageForm(forms.Form):
-    page = forms.IntegerField(min_value=1, required=False)
-    page_size = forms.IntegerField(min_value=1, required=False)
+    page = StrictIntegerField(min_value=1, required=False)
+    page_size = StrictIntegerField(min_value=1, required=False)
 
 
 class PortalPagination(PageNumberPagination):
@@ -28,14 +29,30 @@ class PortalPagination(PageNumberPagination):
     page_query_description = "页码，从 1 开始（也可写 last）。超出最后一页时返回 404。"
     page_size_query_description = "每页条数，默认 20，超过 100 按 100 计。"
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def check_parameters(self, request) -> None:
+        """A 400 for a malformed ``page`` or ``page_size``."""
         params = {name: request.query_params.get(name) for name in ("page", "page_size")}
         if params["page"] in self.last_page_strings:
             params["page"] = None
         form = PageForm(params)
         if not form.is_valid():
             raise ValidationError(form.errors)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.check_parameters(request)
         return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                # A number from 1, or the word DRF reads as the last page.
+                parameter["schema"] = {
+                    "oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "enum": list(self.last_page_strings)}]
+                }
+            elif parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+        return parameters
 
     def get_paginated_response_schema(self, schema):
         described = super().get_paginated_response_schema(schema)

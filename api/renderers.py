@@ -8,6 +8,7 @@ reads UTF-8 Chinese as mojibake.
 
 import csv
 import io
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from itertools import batched
 
@@ -15,6 +16,8 @@ from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from .serializers import Ref
+
+logger = logging.getLogger(__name__)
 
 BOM = "\ufeff"
 SEPARATOR = "; "
@@ -98,9 +101,36 @@ def _lines(rows: Iterable[list[str]]) -> str:
 
 
 def stream_csv(serializer_class, queryset, context: dict) -> Iterator[str]:
-    """The header, then the queryset's rows a chunk at a time; each chunk runs the queryset's prefetches once."""
+    """The header, then the queryset's rows a chunk at a time; each chunk runs the queryset's prefetches once.
+
+    Not a generator itself: the query runs and the first chunk is serialised here, in the view,
+    so that a query that fails (a bad value the database refuses, a lost connection) is raised
+    before the first byte and answered as a JSON error, not as a ``200 text/csv`` holding the
+    header row only (issue 14). What is returned streams the rest; a failure there is re-raised
+    out of the response's iterator, which makes the WSGI server drop the connection without the
+    final empty chunk, so the client sees an aborted download, never a short file that ends
+    cleanly.
+    """
     columns = csv_columns(serializer_class(context=context))
-    yield BOM + _lines([[header for header, _ in columns]])
-    for chunk in batched(queryset.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
+    chunks = batched(queryset.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE)
+
+    def lines(chunk) -> str:
         data = serializer_class(list(chunk), many=True, context=context).data
-        yield _lines([[cell(row) for _, cell in columns] for row in data])
+        return _lines([[cell(row) for _, cell in columns] for row in data])
+
+    first = next(chunks, ())
+    head = BOM + _lines([[header for header, _ in columns]]) + lines(first)
+
+    def rest(rows_sent: int) -> Iterator[str]:
+        yield head
+        try:
+            for chunk in chunks:
+                yield lines(chunk)
+                rows_sent += len(chunk)
+        except Exception:
+            # Headers and part of the body are out: the aborted connection (the exception,
+            # re-raised) is the only signal left to the client, and this line says why.
+            logger.exception("CSV export aborted after %d rows", rows_sent)
+            raise
+
+    return rest(len(first))

@@ -69,15 +69,27 @@ class PortalAPIView(APIView):
 FORMAT_PARAMETER = OpenApiParameter(
     "format",
     OpenApiTypes.STR,
-    enum=["json", "csv"],
+    enum=["json", "csv", "jsonld"],
     description=(
         "csv：以 CSV 返回全部结果（不分页，同样的筛选条件，UTF-8 带 BOM）；也可发送 Accept: text/csv。"
         "嵌套字段展开为名称列和 *_slug(s) 列，列表以「; 」连接，出处写作「source locator: quote」。"
+        "jsonld：本页记录的 schema.org JSON-LD（@graph）；也可发送 Accept: application/ld+json。"
     ),
 )
+RECORD_FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    OpenApiTypes.STR,
+    enum=["json", "jsonld"],
+    description="jsonld：这条记录的 schema.org JSON-LD；也可发送 Accept: application/ld+json。",
+)
+JSONLD = OpenApiResponse(OpenApiTypes.OBJECT, description="schema.org JSON-LD。")
 SLUG_PARAMETER = OpenApiParameter(
     "slug",
-    OpenApiTypes.STR,
+    # Any text but "/" is looked up (an unknown one is a 404), so the schema only keeps out what
+    # never reaches the lookup: a NUL (portal/guard.py), a "." or ".." segment (which a client
+    # resolves away), and more than a slug's length, so that every such URL stays within the
+    # length the portal serves (guard.MAX_URL_BYTES).
+    {"type": "string", "maxLength": 120, "pattern": "^[^/\\u0000]*[^/.\\u0000][^/\\u0000]*$"},
     OpenApiParameter.PATH,
     description="记录的 slug（稳定不变）；也可写记录的数字 id。",
 )
@@ -157,6 +169,8 @@ class RecordViewSet(PortalAPIView, viewsets.ReadOnlyModelViewSet):
             graph = [{k: v for k, v in record_jsonld(obj, base).items() if k != "@context"} for obj in page]
             return Response({"@context": CONTEXT, "@graph": graph})
         if request.accepted_renderer.format == CSVRenderer.format:
+            # One file holds every page, but a malformed page or page_size is still the caller's mistake.
+            self.paginator.check_parameters(request)
             queryset = self.filter_queryset(self.get_queryset())
             response = StreamingHttpResponse(
                 stream_csv(self.get_serializer_class(), queryset, self.get_serializer_context()),
@@ -178,9 +192,10 @@ class RecordViewSet(PortalAPIView, viewsets.ReadOnlyModelViewSet):
         return super().get_paginated_response(data)
 
     def finalize_response(self, request, response, *args, **kwargs):
-        # An error met while CSV was negotiated (a bad filter, say) is still reported as JSON.
+        # An error met while CSV or JSON-LD was negotiated (a bad filter, say) is still reported as
+        # JSON, the one type every error is documented as.
         if getattr(response, "exception", False) and getattr(request, "accepted_renderer", None):
-            if request.accepted_renderer.format == CSVRenderer.format:
+            if request.accepted_renderer.format in (CSVRenderer.format, JSONLDRenderer.format):
                 request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
 
@@ -197,14 +212,19 @@ def documented(resource_name: str):
                 responses={
                     (200, "application/json"): viewset.serializer_class,
                     (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="全部结果的 CSV。"),
+                    (200, "application/ld+json"): JSONLD,
                     **{(code, "application/json"): ERRORS[code] for code in (400, 404, 429)},
                 },
             ),
             retrieve=extend_schema(
                 summary=f"单条{resource_name}",
                 description="按 slug 取一条记录；也接受数字 id（没有同名 slug 时）。",
-                parameters=[SLUG_PARAMETER],
-                responses={200: viewset.serializer_class, **{code: ERRORS[code] for code in (404, 429)}},
+                parameters=[SLUG_PARAMETER, RECORD_FORMAT_PARAMETER],
+                responses={
+                    (200, "application/json"): viewset.serializer_class,
+                    (200, "application/ld+json"): JSONLD,
+                    **{(code, "application/json"): ERRORS[code] for code in (404, 429)},
+                },
             ),
         )(viewset)
 

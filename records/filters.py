@@ -14,6 +14,7 @@ the function that runs it in ``settings.PORTAL_SEARCH_FUNCTION``.
 """
 
 import copy
+import re
 from datetime import timedelta
 from functools import cache
 
@@ -34,39 +35,94 @@ from records.dates import MAX_YEAR, MIN_YEAR
 # Longer texts are no search a person types; the cap keeps the search backend's work bounded.
 SEARCH_MAX_LENGTH = 200
 
+# The characters str.strip() removes (str.isspace(); tests/test_api_fuzz.py checks the list), spelled
+# out: the schema's pattern must call blank exactly what the API refuses as blank, and regex engines
+# disagree on what \s covers (Python's includes \x1c–\x1f).
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_WHITESPACE_CLASS = "".join(f"\\u{ord(c):04x}" for c in WHITESPACE)
+# A text with something besides whitespace, and no NUL (which no parameter may hold: portal/guard.py).
+NOT_BLANK_PATTERN = f"^[^\\u0000]*[^\\u0000{_WHITESPACE_CLASS}][^\\u0000]*$"
+
+
+def text_schema(max_length: int) -> dict:
+    """The OpenAPI schema of a text parameter that refuses blank: what SearchField (and the search app) enforce."""
+    return {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": NOT_BLANK_PATTERN}
+
 
 class SearchField(forms.CharField):
-    """A search text: absent means no search; present but blank is a mistake worth saying so."""
+    """A search text: absent means no search; present but blank is a mistake worth saying so.
+
+    The length is counted as sent (surrounding spaces included), as the schema's ``maxLength`` counts it.
+    """
 
     def clean(self, value):
         if value is None:
             return None
-        text = value.strip()
-        if not text:
-            raise ValidationError(_("检索词不能为空。"), code="blank")
-        if len(text) > SEARCH_MAX_LENGTH:
+        if len(value) > SEARCH_MAX_LENGTH:
             raise ValidationError(
                 _("检索词最多 %(max)s 个字符（收到 %(count)s 个）。"),
                 code="max_length",
-                params={"max": SEARCH_MAX_LENGTH, "count": len(text)},
+                params={"max": SEARCH_MAX_LENGTH, "count": len(value)},
             )
+        text = value.strip()
+        if not text:
+            raise ValidationError(_("检索词不能为空。"), code="blank")
         return text
 
 
 class SearchFilter(filters.CharFilter):
     field_class = SearchField
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        documented_as(self, text_schema(SEARCH_MAX_LENGTH))
+
+
+class StrictIntegerField(forms.IntegerField):
+    """Django's IntegerField, but only ASCII digits: the schema's ``integer``, not whatever int() reads.
+
+    Django's own field also takes "1999.0", " 1999", "+1999" and full-width "１９９９", none of which
+    the schema calls an integer (issue 14: the schema and the API must agree).
+    """
+
+    INTEGER = re.compile(r"-?[0-9]+", re.ASCII)
+
+    def to_python(self, value):
+        if isinstance(value, str) and value not in self.empty_values and not self.INTEGER.fullmatch(value):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
 
 # PostgreSQL accepts time-zone offsets up to 15:59 either way; Python up to 23:59. A larger one got
 # past the form and failed in the database (psycopg2's InvalidTimeZoneDisplacementValue, a 500).
 MAX_UTC_OFFSET = timedelta(hours=15, minutes=59)
+# RFC 3339's date-time, the schema's ``format: date-time``: date, time and offset all required.
+# Python's fromisoformat() reads far more (a bare date, no offset, any separator), and a moment
+# without an offset would silently be read in the portal's time zone.
+RFC3339_DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})")
+CHANGE_TIME_SCHEMA = {
+    "type": "string",
+    "format": "date-time",
+    # The offsets PostgreSQL can store, on top of the format.
+    "pattern": "([Zz]|[+-](0[0-9]|1[0-5]):[0-5][0-9])$",
+}
 
 
 class ChangeTimeField(IsoDateTimeField):
-    """An ISO 8601 moment whose offset from UTC the database can store (at most ±15:59)."""
+    """An RFC 3339 moment whose offset from UTC the database can store (at most ±15:59)."""
 
     def to_python(self, value):
-        moment = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        if isinstance(value, str) and not RFC3339_DATE_TIME.fullmatch(value):
+            raise ValidationError(
+                _("时刻须写成 RFC 3339 格式并带时区，如 2025-01-01T00:00:00+08:00 或 2025-01-01T00:00:00Z。"),
+                code="invalid",
+            )
+        moment = super().to_python(value.upper() if isinstance(value, str) else value)
         if moment is not None and abs(moment.utcoffset()) > MAX_UTC_OFFSET:
             raise ValidationError(_("时区偏移须在 ±15:59 之内，如 2025-01-01T00:00:00+08:00。"), code="invalid_offset")
         return moment
@@ -82,6 +138,10 @@ class ChangeTimeFilter(filters.IsoDateTimeFilter):
 
     field_class = ChangeTimeField
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        documented_as(self, CHANGE_TIME_SCHEMA)
+
     def filter(self, qs, value):
         function = changes_function()
         if value in EMPTY_VALUES or function is None:
@@ -93,6 +153,10 @@ def documented_as(filter_, schema: dict) -> None:
     """Give the schema a filter's type along with its help text (a type override alone drops the text)."""
     set_override(filter_, "field", {**schema, "description": str(filter_.extra.get("help_text", ""))})
 
+
+# What a slug looks like (Django's SlugField, at its length in every table). The schema says so; a
+# value of that shape still has to name a record, which no schema can state: that is a 400 too.
+SLUG_SCHEMA = {"type": "string", "maxLength": 120, "pattern": "^[-a-zA-Z0-9_]+$"}
 
 # An unknown slug's message; ``noun`` is a lazy translation too (``SLUG_NOUN``), so the sentence and
 # the noun in it are both in the language active when the form's errors are read.
@@ -108,11 +172,11 @@ class SlugFilter(filters.ModelChoiceFilter):
     def __init__(self, queryset, noun, **kwargs):
         kwargs.setdefault("error_messages", {"invalid_choice": format_lazy(UNKNOWN_SLUG, noun=noun)})
         super().__init__(queryset=queryset, to_field_name="slug", **kwargs)
-        documented_as(self, {"type": "string"})
+        documented_as(self, SLUG_SCHEMA)
 
 
 class YearFilter(filters.NumberFilter):
-    field_class = forms.IntegerField
+    field_class = StrictIntegerField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", MIN_YEAR)

@@ -3,7 +3,7 @@
 from django.utils.translation import pgettext_lazy
 from django_filters import rest_framework as filters
 
-from records.filters import YEAR_FROM_HELP, YEAR_TO_HELP, RecordFilterSet, SlugFilter, YearFilter
+from records.filters import YEAR_FROM_HELP, YEAR_TO_HELP, RecordFilterSet, SlugFilter, YearFilter, documented_as
 
 from .models import DIVISION_CODE_VALIDATOR, Jurisdiction, Region, Stage
 
@@ -12,12 +12,14 @@ DIVISION_CODE_HELP = "GB/T 2260 六位行政区划代码（如 110112 通州区�
 
 def division_code_filter(field_name: str, noun: str):
     """A six-digit GB/T 2260 code; anything else is a 400 saying what a code looks like."""
-    return filters.CharFilter(
+    code = filters.CharFilter(
         field_name=field_name,
         distinct=True,
         validators=[DIVISION_CODE_VALIDATOR],
         help_text=f"{DIVISION_CODE_HELP}：{noun}。",
     )
+    documented_as(code, {"type": "string", "pattern": "^[0-9]{6}$"})
+    return code
 
 
 REGION_HELP = "区域 slug（如 jjj）；包括其下的次区域（京津冀包括通武廊）。"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from urllib.parse import urlencode
 
@@ -14,7 +15,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from records.filters import YEARS_REVERSED
+from records.dates import MAX_YEAR, MIN_YEAR
+from records.filters import SLUG_SCHEMA, YEARS_REVERSED, text_schema
 from records.messages import bounded, bounded_errors, excerpt
 from regions.models import Region, Stage
 
@@ -41,6 +43,20 @@ RESOURCES = {
 }
 
 
+class StrictIntegerField(serializers.IntegerField):
+    """DRF's IntegerField, but only ASCII digits: the schema's ``integer`` (issue 14).
+
+    DRF's own also reads "2000.0", " 2000" and full-width "２０００", which the schema refuses.
+    """
+
+    INTEGER = re.compile(r"-?[0-9]+", re.ASCII)
+
+    def to_internal_value(self, data):
+        if not (isinstance(data, int) or (isinstance(data, str) and self.INTEGER.fullmatch(data))):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class SearchParameters(serializers.Serializer):
     q = serializers.CharField(
         max_length=MAX_QUERY_LENGTH,
@@ -55,10 +71,10 @@ class SearchParameters(serializers.Serializer):
     type = serializers.ListField(child=serializers.ChoiceField(choices=SearchDocument.Kind.choices), required=False)
     region = serializers.SlugField(required=False)
     stage = serializers.SlugField(required=False)
-    year_from = serializers.IntegerField(required=False, min_value=1900, max_value=2100)
-    year_to = serializers.IntegerField(required=False, min_value=1900, max_value=2100)
-    page = serializers.IntegerField(required=False, min_value=1, default=1)
-    page_size = serializers.IntegerField(required=False, min_value=1, default=DEFAULT_PAGE_SIZE)
+    year_from = StrictIntegerField(required=False, min_value=MIN_YEAR, max_value=MAX_YEAR)
+    year_to = StrictIntegerField(required=False, min_value=MIN_YEAR, max_value=MAX_YEAR)
+    page = StrictIntegerField(required=False, min_value=1, default=1)
+    page_size = StrictIntegerField(required=False, min_value=1, default=DEFAULT_PAGE_SIZE)
 
     def to_internal_value(self, data):
         # `type` may be repeated (?type=agreement&type=event) or comma-separated.
@@ -104,16 +120,17 @@ class SearchView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("q", OpenApiTypes.STR, required=True, description="The query, 1–200 characters; simplified or traditional Chinese."),
+            OpenApiParameter("q", text_schema(MAX_QUERY_LENGTH), required=True, description="The query, 1–200 characters; simplified or traditional Chinese."),
             OpenApiParameter("type", OpenApiTypes.STR, many=True, enum=[k for k, _ in SearchDocument.Kind.choices], description="Record types to include (repeat or comma-separate)."),
-            OpenApiParameter("region", OpenApiTypes.STR, description="Region slug; includes its sub-regions."),
-            OpenApiParameter("stage", OpenApiTypes.STR, description="Development stage slug."),
-            OpenApiParameter("year_from", OpenApiTypes.INT),
-            OpenApiParameter("year_to", OpenApiTypes.INT),
-            OpenApiParameter("page", OpenApiTypes.INT),
-            OpenApiParameter("page_size", OpenApiTypes.INT, description=f"Default {DEFAULT_PAGE_SIZE}, at most {MAX_PAGE_SIZE}."),
+            OpenApiParameter("region", SLUG_SCHEMA, description="Region slug; includes its sub-regions."),
+            OpenApiParameter("stage", SLUG_SCHEMA, description="Development stage slug."),
+            OpenApiParameter("year_from", {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}),
+            OpenApiParameter("year_to", {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}),
+            OpenApiParameter("page", {"type": "integer", "minimum": 1}),
+            OpenApiParameter("page_size", {"type": "integer", "minimum": 1}, description=f"Default {DEFAULT_PAGE_SIZE}, at most {MAX_PAGE_SIZE}."),
         ],
-        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+        # 404: a page past the last one.
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
         description=(
             f"At most {RESULT_CAP} best matches are returned: `count` is exact below {RESULT_CAP} "
             f"and means 'at least {RESULT_CAP}' when equal to it. Pinyin and initials of names match "
@@ -248,7 +265,7 @@ class SuggestView(APIView):
         operation_id="search_suggest",
         parameters=[
             OpenApiParameter(
-                "q", OpenApiTypes.STR, required=True,
+                "q", text_schema(MAX_SUGGEST_QUERY), required=True,
                 description=f"What has been typed so far, 1–{MAX_SUGGEST_QUERY} characters: a Chinese prefix "
                 "(京津), full pinyin (jingjinji) or initials (jjj).",
             ),

@@ -127,8 +127,26 @@ def test_an_impossible_change_date_is_a_400(client, url, value):
     assert "updated_since" in response.json()["errors"]
 
 
-@pytest.mark.parametrize("value", ["0001-01-01T00:00:00", "9999-12-31T23:59:59+15:59", "0001-01-01T00:00:00-15:59"])
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59+15:59", "0001-01-01T00:00:00-15:59"])
 def test_dates_at_the_ends_of_the_calendar_are_answered(client, value):
+    assert client.get("/api/v1/agreements/", {"updated_since": value}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["2020-01-01T00:00:00", "2020-01-01", "2020-01-01 00:00:00+08:00", "2020-01-01T00:00+08:00", "20200101T000000Z",
+     "2020-01-01T00:00:00\u00a0+08:00", "２０２０-01-01T00:00:00Z"],
+)
+def test_a_change_time_must_be_rfc_3339_with_its_offset(client, value):
+    # The schema's format: date-time. Without an offset the moment would be read in the portal's
+    # time zone, which a mirror in another one would not expect.
+    response = client.get("/api/v1/agreements/", {"updated_since": value})
+    assert_refused(response)
+    assert "RFC 3339" in response.json()["errors"]["updated_since"][0]
+
+
+@pytest.mark.parametrize("value", ["2020-01-01T00:00:00.123456+08:00", "2020-01-01t00:00:00z", "2020-01-01T00:00:00.5Z"])
+def test_rfc_3339_variants_are_accepted(client, value):
     assert client.get("/api/v1/agreements/", {"updated_since": value}).status_code == 200
 
 
@@ -175,6 +193,38 @@ def test_a_zero_negative_or_malformed_page_is_a_400(client, url, name, value):
         assert response.status_code in (200, 400)
     else:
         assert_refused(response)
+
+
+INTEGER_PARAMETERS = [
+    *[(url, name) for url in [*API_LISTS, "/api/v1/search/?q=协议"] for name in ("page", "page_size")],
+    *[(url, name) for url in ["/api/v1/agreements/", "/api/v1/events/", "/api/v1/search/?q=协议"] for name in ("year_from", "year_to")],
+]
+
+
+@pytest.mark.parametrize("value", ["2000.0", "+2000", " 2000", "2000 ", "２０００", "٢٠٠٠", "2_000", "0x7d0"])
+@pytest.mark.parametrize(("url", "name"), INTEGER_PARAMETERS)
+def test_an_integer_parameter_takes_ascii_digits_only(client, url, name, value):
+    # The schema says integer; Python's int() also reads these, and so did the API (issue 14).
+    response = client.get(join(url, f"{name}={urllib.parse.quote(value)}"))
+    assert_refused(response)
+    assert name in response.json()["errors"]
+
+
+@pytest.mark.parametrize("query", ["page_size=abc", "page=0", "page=1.5"])
+def test_a_malformed_page_on_a_csv_request_is_a_400_too(client, query):
+    # CSV holds every page in one file, but the parameter is still the caller's mistake.
+    response = client.get(join("/api/v1/agreements/?format=csv", query))
+    assert_refused(response)
+    assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize("url", ["/api/v1/agreements/?format=jsonld&page=0", "/api/v1/regions/no-such-region/?format=jsonld"])
+def test_an_error_under_json_ld_is_plain_json(client, url):
+    # Every error is documented as application/json, whatever format was asked for.
+    response = client.get(url)
+    assert response.status_code in (400, 404)
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["detail"]
 
 
 @pytest.mark.parametrize("url", [*API_LISTS, "/api/v1/search/?q=协议"])

@@ -262,6 +262,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Swagger UI otherwise posts the schema's URL to validator.swagger.io for its badge.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # drf-spectacular's enum hook, then the rules every operation shares (empty parameters, the
+    # guard's and the throttle's answers): api/schema.py.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.state_api_rules"],
 }
 
 # ---------------------------------------------------------------- Security headers (issue 14)
