@@ -1,7 +1,6 @@
 """The API's filter backend; the FilterSets themselves live with their records (``agreements/filters.py`` …)."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django_filters.rest_framework import DjangoFilterBackend
 
 from records.filters import ChangeTimeField
@@ -23,10 +22,11 @@ class RequestedFilterBackend(DjangoFilterBackend):
 
 
 class DeletedQueryForm(forms.Form):
-    """The parameters of /api/v1/deleted/: a moment and a kind, both optional but never blank.
+    """The parameters of /api/v1/deleted/: a moment and a kind, both optional.
 
     ``since`` is read as ``updated_since`` is (records/filters.py), offsets beyond ±15:59 refused.
-    A parameter given empty is a mistake, not a request for everything (issue 14, "Bad input").
+    Given empty, either is absent, as every optional parameter of the API is (api/schema.py says
+    so with ``allowEmptyValue``): forms send empty fields.
     """
 
     since = ChangeTimeField(required=False)
@@ -35,11 +35,3 @@ class DeletedQueryForm(forms.Form):
     def __init__(self, data, kinds: list[str]):
         super().__init__(data)
         self.fields["kind"].choices = [(kind, kind) for kind in kinds]
-        self.given = {name for name in self.fields if name in data}
-
-    def clean(self):
-        cleaned = super().clean()
-        for name in self.given:
-            if name not in self.errors and cleaned.get(name) in (None, ""):
-                self.add_error(name, ValidationError(f"{name} 不能为空；不筛选时请省略这个参数。", code="blank"))
-        return cleaned
