@@ -157,11 +157,7 @@ def prefetched(model):
 
 
 def _terms(texts: list[str]) -> str:
-    seen: dict[str, None] = {}
-    for text in texts:
-        for token in index_tokens(text):
-            seen.setdefault(token, None)
-    return " ".join(seen)
+    return " ".join(dict.fromkeys(token for text in texts for token in index_tokens(text)))
 
 
 def _name_key(name: str) -> str:
@@ -311,6 +307,10 @@ def _worker_start():
         conn.needs_rollback = False
 
 
+# Below this many records a rebuild segments in this process alone.
+PARALLEL_MIN_RECORDS = 2000
+
+
 def rebuild_index(*, models=None, workers: int = 1, batch_size: int = 1000, progress: bool = False, stdout=None) -> dict:
     """Rebuild the dictionary from the names, then every search document (``rebuild_search_index``).
 
@@ -349,6 +349,8 @@ def rebuild_index(*, models=None, workers: int = 1, batch_size: int = 1000, prog
         ids = list(model.objects.order_by("pk").values_list("pk", flat=True))
         plan += [(model, content_type.pk, ids[i : i + batch_size]) for i in range(0, len(ids), batch_size)]
     todo = sum(len(chunk) for _, _, chunk in plan)
+    if todo < PARALLEL_MIN_RECORDS:
+        workers = 1  # starting processes costs more than it saves on a small index (the curated dataset)
     parallel_reads = workers > 1 and not connection.in_atomic_block
     pool = None
     if workers > 1:
@@ -372,9 +374,13 @@ def rebuild_index(*, models=None, workers: int = 1, batch_size: int = 1000, prog
                     for sql in PG_INDEXES_REVERSE:
                         cursor.execute(sql)
             t0 = time.perf_counter()
+            next_id = 1
             for rows in _document_batches(plan, pool, workers, parallel_reads):
                 t1 = time.perf_counter()
-                _write_rows(rows)
+                if vendor == "postgresql":
+                    next_id = _copy_rows(rows, next_id)
+                else:
+                    _write_rows(rows)
                 timings["write_seconds"] = timings.get("write_seconds", 0) + time.perf_counter() - t1
                 total += len(rows)
                 if bar is not None:
@@ -383,6 +389,10 @@ def rebuild_index(*, models=None, workers: int = 1, batch_size: int = 1000, prog
             if vendor == "postgresql":
                 index_started = time.perf_counter()
                 with connection.cursor() as cursor:
+                    # The ids were handed out here (COPY returns none): the sequence continues after them.
+                    cursor.execute(
+                        "SELECT setval(pg_get_serial_sequence('search_searchdocument', 'id'), %s, false)", [next_id]
+                    )
                     # Deferred foreign-key checks queued by the bulk writes must run before CREATE INDEX.
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                     cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
@@ -435,10 +445,49 @@ def _clear_documents(vendor: str) -> None:
     with connection.cursor() as cursor:
         if vendor == "postgresql":
             # One statement for the three tables; Django's delete() would first fetch every id.
-            cursor.execute("TRUNCATE search_suggestion, search_searchdocument_regions, search_searchdocument")
+            # RESTART IDENTITY: the rebuild hands out document ids from 1 itself (_copy_rows).
+            cursor.execute(
+                "TRUNCATE search_suggestion, search_searchdocument_regions, search_searchdocument RESTART IDENTITY"
+            )
         else:
             for table in ("search_suggestion", "search_searchdocument_regions", "search_searchdocument"):
                 cursor.execute(f"DELETE FROM {table}")
+
+
+_DOCUMENT_COLUMNS = ("kind", "slug", "title", "body", "terms_a", "terms_b", "terms_c", "stage_id", "year")
+
+
+def _copy_value(value) -> str:
+    if value is None:
+        return "\\N"
+    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _copy(cursor, table: str, columns, lines: list[str]) -> None:
+    import io
+
+    if lines:
+        cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", io.StringIO("".join(lines)))
+
+
+def _copy_rows(rows, next_id: int) -> int:
+    """PostgreSQL: the rows through COPY (several times faster than INSERT for a full rebuild),
+    with document ids handed out from ``next_id`` so regions and suggestions can refer to them
+    without reading them back. Returns the next free id."""
+    docs, regions, suggestions = [], [], []
+    for ct, oid, fields, region_ids, keys in rows:
+        doc_id = next_id
+        next_id += 1
+        values = [doc_id, ct, oid, *(fields[c] for c in _DOCUMENT_COLUMNS)]
+        docs.append("\t".join(map(_copy_value, values)) + "\n")
+        regions += [f"{doc_id}\t{rid}\n" for rid in region_ids]
+        suggestions += [f"{doc_id}\t{_copy_value(k)}\t{r}\t{_copy_value(n)}\n" for k, r, n in keys]
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # Django's wrapper has no COPY
+        _copy(raw, "search_searchdocument", ("id", "content_type_id", "object_id", *_DOCUMENT_COLUMNS), docs)
+        _copy(raw, "search_searchdocument_regions", ("searchdocument_id", "region_id"), regions)
+        _copy(raw, "search_suggestion", ("document_id", "key", "rank", "name"), suggestions)
+    return next_id
 
 
 def _write_rows(rows) -> None:
