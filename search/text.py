@@ -16,6 +16,7 @@ one web worker is a word in every other worker's next search.
 
 from __future__ import annotations
 
+import abc
 import logging
 import re
 import threading
@@ -102,7 +103,7 @@ def quoted_terms(text: str | None) -> list[str]:
 DOMAIN_WORD_FREQ = 1000
 
 
-class Engine:
+class Engine(abc.ABC):
     """The small interface every segmenter offers: add a word, cut precisely, cut for search (no HMM).
 
     Both the index and the query go through the same engine, so an index is only consistent with
@@ -111,14 +112,17 @@ class Engine:
 
     name = ""
 
+    @abc.abstractmethod
     def add_word(self, word: str) -> None:
-        raise NotImplementedError
+        """Make ``word`` one word of the dictionary, winning over its parts."""
 
+    @abc.abstractmethod
     def cut(self, text: str) -> list[str]:
-        raise NotImplementedError
+        """Precise mode, no HMM: the words of ``text`` (the query side)."""
 
+    @abc.abstractmethod
     def cut_for_search(self, text: str) -> list[str]:
-        raise NotImplementedError
+        """Search mode, no HMM: each long word and the dictionary words inside it (the index side)."""
 
 
 def _version(distribution: str) -> str:
