@@ -60,3 +60,33 @@ def test_the_rebuild_command_is_quiet_off_a_terminal(capsys):
     call_command("rebuild_search_index", "--workers", "1", stdout=out)
     assert "Indexed" in out.getvalue()
     assert capsys.readouterr().err == ""  # no progress bar in a log or a pipe
+
+
+def schema():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+            "WHERE indrelid::regclass::text = ANY(%s) ORDER BY 1",
+            [list(documents.SEARCH_TABLES)],
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid::regclass::text = ANY(%s) ORDER BY 1",
+            [list(documents.SEARCH_TABLES)],
+        )
+        return indexes, cursor.fetchall()
+
+
+def test_a_postgresql_rebuild_restores_every_index_and_foreign_key(monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the indexes and keys dropped around a bulk load are PostgreSQL's")
+    before = schema()
+    assert any("gin" in definition for _, definition in before[0])
+    assert any("FOREIGN KEY" in definition for _, definition in before[1])
+    monkeypatch.setattr(documents, "PARALLEL_MIN_RECORDS", 0)
+    rebuild_index(workers=2)
+    assert schema() == before
