@@ -90,3 +90,27 @@ def test_a_postgresql_rebuild_restores_every_index_and_foreign_key(monkeypatch):
     monkeypatch.setattr(documents, "PARALLEL_MIN_RECORDS", 0)
     rebuild_index(workers=2)
     assert schema() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_outside_a_transaction_reads_in_worker_processes(monkeypatch):
+    """Workers read records on their own connections while this process holds the search tables:
+    nothing the rebuild locks may be a table they read (a lock there would wait for ever)."""
+    import signal
+
+    index_one_by_one()
+    expected = snapshot()
+    monkeypatch.setattr(documents, "PARALLEL_MIN_RECORDS", 0)
+
+    def stuck(*_):
+        raise TimeoutError("the rebuild's workers waited on a lock the rebuild holds")
+
+    previous = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(120)
+    try:
+        timings = rebuild_index(workers=2, batch_size=50)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert timings["documents"] == len(expected[0])
+    assert snapshot() == expected
