@@ -111,7 +111,12 @@ class Command(BaseCommand):
                     self._create(bench_name)
                 self.stdout.write(f"benchmark database: {bench_name}")
                 self.stdout.flush()
-                result = subprocess.run(args, env=env)
+                # The measuring process's lines pass through this command's stdout as they come.
+                with subprocess.Popen(args, env=env, stdout=subprocess.PIPE, text=True) as inner:
+                    for line in inner.stdout:
+                        self.stdout.write(line.rstrip("\n"))
+                        self.stdout.flush()
+                result = inner
                 if result.returncode != WRONG_CORPUS:
                     break
                 self.stdout.write("the kept corpus does not fit these options: building it again")
