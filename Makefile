@@ -37,7 +37,7 @@ loadtest: install
 SEARCH_SQLITE_DB ?= /tmp/portal-search-test.sqlite3
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
-	DATABASE_URL=sqlite:///$(SEARCH_SQLITE_DB) $(PY) -m pytest tests/test_search_relevance.py tests/test_search_index.py tests/test_search_api.py tests/test_search_ranked.py tests/test_search_scale.py tests/test_search_processes.py --create-db
+	DATABASE_URL=sqlite:///$(SEARCH_SQLITE_DB) $(PY) -m pytest tests/test_search_relevance.py tests/test_search_index.py tests/test_search_api.py tests/test_search_ranked.py tests/test_search_scale.py tests/test_search_processes.py tests/test_search_rebuild.py --create-db
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

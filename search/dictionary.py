@@ -96,6 +96,8 @@ def _dictionary_word(word: str) -> bool:
 
 def harvest() -> tuple[set[str], set[tuple[str, str]]]:
     """Every dictionary word and synonym row, from the names (run by a full rebuild, not at start-up)."""
+    from django.db.models.functions import Length
+
     from agreements.models import Agreement, AgreementAlias
     from mechanisms.models import Mechanism
     from regions.models import Jurisdiction, Region
@@ -113,9 +115,9 @@ def harvest() -> tuple[set[str], set[tuple[str, str]]]:
         words |= _words_of(name)
     # Titles short enough to be one word are the agreements' short titles; quoted terms of the
     # summaries are read in the database (a LIKE narrows 100,000 summaries to those with quotes).
-    for (title,) in Agreement.objects.values_list("title"):
-        if len(title) <= MAX_DICTIONARY_WORD + 2:
-            words |= _words_of(title)
+    short = Agreement.objects.annotate(title_length=Length("title")).filter(title_length__lte=MAX_DICTIONARY_WORD + 2)
+    for (title,) in short.values_list("title"):
+        words |= _words_of(title)
     for (summary,) in Agreement.objects.filter(_has_quotes("summary")).values_list("summary"):
         words |= set(quoted_terms(summary))
     for mechanism in Mechanism.objects.only("pk", "name", "aliases", "description"):

@@ -11,23 +11,12 @@ from django.utils.translation import gettext as _
 from records.links import slug_url
 from regions.models import Region
 
-from .backends import Filters, backend
+from .backends import backend
 from .highlight import highlight
 from .models import SearchDocument
-from .text import query_plan
-from .views import SearchParameters, SearchView, _message
-
-# Each record type's page (the search document carries its slug, so no record needs reading).
-PAGES = {
-    "agreement": "agreements:detail",
-    "mechanism": "mechanisms:detail",
-    "event": "timeline:event",
-    "region": "regions:detail",
-    "jurisdiction": "regions:jurisdiction",
-    "stage": "regions:stage",
-    "finding": "findings:finding",
-    "figure": "findings:figure",
-}
+from .params import Refusal, parse_search
+from .suggest import PAGES  # each type's page: a document carries its slug, so no record is read
+from .views import SearchView
 
 
 def page_results(hits, plan) -> list[dict]:
@@ -58,21 +47,13 @@ def search_page(request):
     context = {"site_query": request.GET.get("q", ""), "suggestions": SUGGESTIONS, "params": request.GET}
     if "q" not in request.GET:
         return render(request, "search/page.html", context)
-    params = SearchParameters(data=request.GET)
-    if not params.is_valid():
-        context["error"] = _message(params.errors)
+    parsed = parse_search(request.GET)
+    if isinstance(parsed, Refusal):
+        context["error"] = parsed.detail
         return render(request, "search/page.html", context, status=400)
-    p = params.validated_data
-    plan = query_plan(p["q"])
-    filters = Filters(
-        kinds=p.get("type") or None,
-        region_ids=p.get("region"),
-        stage_ids=[p["stage"]] if p.get("stage") else None,
-        year_from=p.get("year_from"),
-        year_to=p.get("year_to"),
-    )
-    hits = backend().search(plan, filters) if plan else []
-    page, size = p["page"], p["page_size"]
+    plan = parsed.plan
+    hits = backend().search(plan, parsed.filters) if plan else []
+    page, size = parsed.page, parsed.page_size
     pages = max(1, -(-len(hits) // size))
     if page > pages:
         context["error"] = _("没有第 %(page)s 页：共 %(pages)s 页。") % {"page": page, "pages": pages}
@@ -103,7 +84,7 @@ def search_page(request):
         return f"?{q.urlencode()}"
 
     context.update(
-        q=p["q"],
+        q=parsed.q,
         count=len(hits),
         results=results,
         facets=facets,

@@ -16,6 +16,7 @@ mechanism existed; other processes load the new version at their next search.
 
 from __future__ import annotations
 
+import os
 import threading
 from contextlib import contextmanager
 
@@ -48,7 +49,8 @@ def indexing_deferred(*, progress: bool = False):
         if not outer:
             _deferred.dirty = False
     if not outer and dirty:
-        rebuild_index(workers=1, progress=progress)
+        # Both cores (one worker per CPU) segment a large load; a small one stays in this process.
+        rebuild_index(workers=os.cpu_count() or 1, progress=progress)
 
 
 def _skipped() -> bool:

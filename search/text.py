@@ -16,6 +16,7 @@ one web worker is a word in every other worker's next search.
 
 from __future__ import annotations
 
+import abc
 import logging
 import re
 import threading
@@ -41,6 +42,22 @@ STOPWORDS = frozenset("的 了 和 与 及 或 等 之 其 并 于 而 也 着 �
 # word makes partial-title queries miss), so long names stay out of the dictionary.
 MAX_DICTIONARY_WORD = 12
 
+
+
+def _punctuation_pattern() -> re.Pattern:
+    # CJK symbols, general and full-width punctuation whose NFKC form is only non-word characters:
+    # replacing them by a space before normalising gives exactly the text normalising would give.
+    chars = []
+    for start, end in ((0x2000, 0x2070), (0x3000, 0x3040), (0xFF01, 0xFF66)):
+        for cp in range(start, end):
+            ch = chr(cp)
+            if not unicodedata.is_normalized("NFKC", ch) and _NON_WORD.fullmatch(unicodedata.normalize("NFKC", ch)):
+                chars.append(ch)
+    return re.compile("[" + re.escape("".join(chars)) + "]+")
+
+
+_PUNCTUATION = _punctuation_pattern()
+
 _t2s = None
 _t2s_lock = threading.Lock()
 
@@ -60,7 +77,13 @@ def normalise(text: str | None) -> str:
     """Simplified, half-width, lower-case text with punctuation replaced by single spaces."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", str(text))
+    # Full-width punctuation (，。；「」) is what makes nearly every Chinese text "not NFKC": it
+    # becomes a word boundary anyway, so it turns into a space first, and then the quick check
+    # usually spares the full normalize(), which walks every character (0.15 ms for a
+    # 1,200-character summary, a fifth of a record's indexing time at 100,000 records).
+    text = _PUNCTUATION.sub(" ", str(text))
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
     text = _converter().convert(text)
     text = text.lower()
     return _NON_WORD.sub(" ", text).strip()
@@ -80,7 +103,7 @@ def quoted_terms(text: str | None) -> list[str]:
 DOMAIN_WORD_FREQ = 1000
 
 
-class Engine:
+class Engine(abc.ABC):
     """The small interface every segmenter offers: add a word, cut precisely, cut for search (no HMM).
 
     Both the index and the query go through the same engine, so an index is only consistent with
@@ -89,14 +112,17 @@ class Engine:
 
     name = ""
 
+    @abc.abstractmethod
     def add_word(self, word: str) -> None:
-        raise NotImplementedError
+        """Make ``word`` one word of the dictionary, winning over its parts."""
 
+    @abc.abstractmethod
     def cut(self, text: str) -> list[str]:
-        raise NotImplementedError
+        """Precise mode, no HMM: the words of ``text`` (the query side)."""
 
+    @abc.abstractmethod
     def cut_for_search(self, text: str) -> list[str]:
-        raise NotImplementedError
+        """Search mode, no HMM: each long word and the dictionary words inside it (the index side)."""
 
 
 def _version(distribution: str) -> str:
@@ -331,9 +357,7 @@ class Segmenter:
             return []
         # One call per text (the engine splits at the spaces itself): per-clause calls cost more
         # in call overhead than they save, and index text rarely repeats a clause.
-        tokens = self.engine().cut_for_search(normalised)
-        stop = STOPWORDS
-        return list(dict.fromkeys(t for t in tokens if t not in stop and _is_word(t)))
+        return _index_words(self.engine().cut_for_search(normalised))
 
     def query_words(self, text: str | None) -> list["QueryWord"]:
         """The query cut in precise mode; each word with the smaller words that can stand for it,
@@ -362,6 +386,22 @@ class Segmenter:
                     )
                 words[token] = QueryWord(token, parts, self._alternatives(self.synonyms.get(token, ())))
         return list(words.values())
+
+
+def _index_words(tokens) -> list[str]:
+    """The distinct words of a normalised text's tokens, in order of first appearance.
+
+    Deduplicated first, filtered after: a summary's ~700 tokens are ~250 distinct words, and the
+    only non-words a normalised text can yield are the single spaces between its clauses, so
+    dropping those and the stopwords from the distinct set replaces a regular expression per token
+    (measured: half of a record's indexing time at 100,000 records).
+    """
+    seen = dict.fromkeys(tokens)
+    seen.pop(" ", None)
+    seen.pop("", None)
+    for word in STOPWORDS.intersection(seen):
+        del seen[word]
+    return list(seen)
 
 
 def _is_word(token: str) -> bool:

@@ -2,33 +2,27 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from records.dates import MAX_YEAR, MIN_YEAR
-from records.filters import SLUG_SCHEMA, YEARS_REVERSED, text_schema
-from records.messages import bounded, bounded_errors, excerpt
-from regions.models import Region, Stage
+from records.filters import SLUG_SCHEMA, text_schema
+from records.messages import excerpt
+from regions.models import Region
 
-from .backends import RESULT_CAP, Filters, backend
+from .backends import RESULT_CAP, backend
 from .highlight import highlight
 from .models import SearchDocument
+from .params import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Refusal, parse_search, parse_suggest
 from .query import MAX_QUERY_LENGTH
 from .suggest import MAX_SUGGEST_QUERY, SUGGEST_LIMIT, TYPE_LABELS, did_you_mean, suggest
-from .text import query_plan
-
-DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
 
 # The API resource of each record type (issue 3: /api/v1/<resource>/<slug>/).
 RESOURCES = {
@@ -41,78 +35,6 @@ RESOURCES = {
     "finding": "findings",
     "figure": "figures",
 }
-
-
-class StrictIntegerField(serializers.IntegerField):
-    """DRF's IntegerField, but only ASCII digits: the schema's ``integer`` (issue 14).
-
-    DRF's own also reads "2000.0", " 2000" and full-width "２０００", which the schema refuses.
-    """
-
-    INTEGER = re.compile(r"-?[0-9]+", re.ASCII)
-
-    def to_internal_value(self, data):
-        if not (isinstance(data, int) or (isinstance(data, str) and self.INTEGER.fullmatch(data))):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class SearchParameters(serializers.Serializer):
-    q = serializers.CharField(
-        max_length=MAX_QUERY_LENGTH,
-        trim_whitespace=True,
-        error_messages={
-            # Lazy, so the search page speaks the reader's language; the API activates Chinese.
-            "blank": _("请输入检索词：q 为空。"),
-            "required": _("请输入检索词：缺少 q。"),
-            "max_length": _("检索词过长：最多 {max_length} 个字符。"),
-        },
-    )
-    type = serializers.ListField(child=serializers.ChoiceField(choices=SearchDocument.Kind.choices), required=False)
-    region = serializers.SlugField(required=False)
-    stage = serializers.SlugField(required=False)
-    year_from = StrictIntegerField(required=False, min_value=MIN_YEAR, max_value=MAX_YEAR)
-    year_to = StrictIntegerField(required=False, min_value=MIN_YEAR, max_value=MAX_YEAR)
-    page = StrictIntegerField(required=False, min_value=1, default=1)
-    page_size = StrictIntegerField(required=False, min_value=1, default=DEFAULT_PAGE_SIZE)
-
-    def to_internal_value(self, data):
-        # `type` may be repeated (?type=agreement&type=event) or comma-separated.
-        if hasattr(data, "getlist") and "type" in data:
-            data = data.copy()
-            data.setlist("type", [t for v in data.getlist("type") for t in v.split(",") if t.strip()])
-        return super().to_internal_value(data)
-
-    def validate_region(self, slug):
-        ids = Region.objects.with_descendants(slug)
-        if not ids:
-            raise serializers.ValidationError(_("没有 slug 为「%(value)s」的协作区域。") % {"value": excerpt(slug)})
-        return ids
-
-    def validate_stage(self, slug):
-        stage = Stage.objects.filter(slug=slug).first()
-        if stage is None:
-            raise serializers.ValidationError(_("没有 slug 为「%(value)s」的发展阶段。") % {"value": excerpt(slug)})
-        return stage.pk
-
-    def validate_page_size(self, value):
-        return min(value, MAX_PAGE_SIZE)
-
-    def validate(self, attrs):
-        if attrs.get("year_from") and attrs.get("year_to") and attrs["year_from"] > attrs["year_to"]:
-            raise serializers.ValidationError({"year_to": YEARS_REVERSED % {"year_to": attrs["year_to"], "year_from": attrs["year_from"]}})
-        return attrs
-
-
-def _message(errors) -> str:
-    for field, messages in errors.items():
-        text = messages[0] if isinstance(messages, list) else messages
-        if isinstance(text, dict):
-            text = next(iter(text.values()))
-        if isinstance(text, list):
-            text = text[0]
-        return bounded(text) if field in ("q", "non_field_errors") else bounded(_("%(field)s：%(message)s") % {"field": field, "message": text})
-    return str(_("请求参数有误。"))
 
 
 class SearchView(APIView):
@@ -140,23 +62,15 @@ class SearchView(APIView):
         ),
     )
     def get(self, request):
-        params = SearchParameters(data=request.query_params)
-        if not params.is_valid():
-            return Response({"detail": _message(params.errors), "errors": bounded_errors(params.errors)}, status=400)
-        p = params.validated_data
-        plan = query_plan(p["q"])
-        filters = Filters(
-            kinds=p.get("type") or None,
-            region_ids=p.get("region"),
-            stage_ids=[p["stage"]] if p.get("stage") else None,
-            year_from=p.get("year_from"),
-            year_to=p.get("year_to"),
-        )
-        hits = backend().search(plan, filters) if plan else []
+        parsed = parse_search(request.query_params)
+        if isinstance(parsed, Refusal):
+            return Response({"detail": parsed.detail, "errors": parsed.errors}, status=400)
+        plan = parsed.plan
+        hits = backend().search(plan, parsed.filters) if plan else []
         count = len(hits)
         # Never an empty answer without help: the dictionary names closest to what was typed.
-        suggestions = did_you_mean(p["q"]) if not hits else []
-        page, size = p["page"], p["page_size"]
+        suggestions = did_you_mean(parsed.q) if not hits else []
+        page, size = parsed.page, parsed.page_size
         if (page - 1) * size >= max(count, 1) and page > 1:
             return Response({"detail": f"第 {excerpt(page, 20)} 页超出了最后一页。"}, status=404)
         window = hits[(page - 1) * size : page * size]
@@ -245,19 +159,6 @@ class SearchView(APIView):
         return {"type": types, "region": region_facet, "stage": stage_facet, "year": year_facet}
 
 
-class SuggestParameters(serializers.Serializer):
-    q = serializers.CharField(
-        max_length=MAX_SUGGEST_QUERY,
-        trim_whitespace=True,
-        error_messages={
-            "blank": "请输入要联想的内容：q 为空。",
-            "required": "请输入要联想的内容：缺少参数 q。",
-            "max_length": f"输入过长：q 最多 {MAX_SUGGEST_QUERY} 个字符。",
-            "invalid": "q 必须是文本。",
-        },
-    )
-
-
 class SuggestView(APIView):
     """Names for the search box as the user types: Chinese prefix, full pinyin or initials."""
 
@@ -277,10 +178,9 @@ class SuggestView(APIView):
         ),
     )
     def get(self, request):
-        params = SuggestParameters(data=request.query_params)
-        if not params.is_valid():
-            return Response({"detail": _message(params.errors), "errors": params.errors}, status=400)
-        q = params.validated_data["q"]
+        q = parse_suggest(request.query_params)
+        if isinstance(q, Refusal):
+            return Response({"detail": q.detail, "errors": q.errors}, status=400)
         results = [
             {
                 "name": item["name"],

@@ -23,6 +23,7 @@ class Command(BaseCommand):
         # A progress bar on a terminal only; logs and pipes get the one summary line.
         timings = rebuild_index(workers=max(1, workers), progress=sys.stderr.isatty() and options["verbosity"] > 0)
         self.stdout.write(
-            f"Indexed {timings['documents']} records in {timings['seconds']:.1f} s with {segmenter.name} "
+            f"Indexed {timings['documents']} records in {timings['seconds']:.1f} s "
+            f"(CPU {timings['cpu_seconds']:.1f} s: this process, its workers and the database session) with {segmenter.name} "
             f"(dictionary v{segmenter.version}: {timings['dictionary_words']} words)."
         )
