@@ -29,6 +29,10 @@ LAPTOP = {"width": 1280, "height": 900}
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
+# tryfirst: the mark must be on before pytest-django orders the tests by it (database tests, then
+# transactional ones, whose flush empties the suite's database, then the rest); unmarked, the
+# browser tests ran last and found the dataset gone after tests/test_search_rebuild.py's flush.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
