@@ -123,8 +123,10 @@ class Suggestion(models.Model):
     and on PostgreSQL an index on ``key COLLATE "C"`` (a database's own collation may not sort by
     code point, and then the range would be wrong), created per vendor in migration 0003.
     ``rank`` orders the kinds of key: 0 a Chinese name, 1 full pinyin, 2 initials (issue 11:
-    pinyin matches rank below Chinese ones); the index is (rank, key), so each kind is one short
-    index range read in key order, shorter names first.
+    pinyin matches rank below Chinese ones); the index is (rank, key, document), so each kind is
+    one short index range read in the order the query asks for. The document is in the index
+    because a query ordered by a column the index lacks must read and sort every key in the range
+    before its LIMIT: 3,055 keys for 「方」 at 100,000 records, 20 ms instead of 0.2 ms.
     """
 
     document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="+")
@@ -135,6 +137,6 @@ class Suggestion(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["rank", "key"], name="search_suggestion_key"),
-            models.Index("rank", Collate("key", "C"), name="search_suggestion_key_c"),
+            models.Index(fields=["rank", "key", "document"], name="search_suggestion_prefix"),
+            models.Index("rank", Collate("key", "C"), "document", name="search_suggestion_prefix_c"),
         ]

@@ -16,7 +16,8 @@ import difflib
 
 from records.links import slug_url
 
-from .models import SearchDocument, Suggestion
+from .backends import backend
+from .models import SearchDocument
 from .text import normalise, segmenter
 
 SUGGEST_LIMIT = 10
@@ -44,38 +45,23 @@ def suggestion_key(text: str | None) -> str:
     return normalise(text).replace(" ", "")
 
 
-def _keys():
-    """Suggestion rows with ``ckey``: the key in code-point order on either vendor (see the model)."""
-    from django.db import connection
-    from django.db.models import F
-    from django.db.models.functions import Collate
-
-    if connection.vendor == "postgresql":
-        return Suggestion.objects.alias(ckey=Collate("key", "C"))
-    return Suggestion.objects.alias(ckey=F("key"))
-
-
 def suggest(text: str, limit: int = SUGGEST_LIMIT) -> list[dict]:
     """[{name, title, type, slug, path}] of up to ``limit`` records whose names start with ``text``."""
     key = suggestion_key(text)
     if not key:
         return []
+    # Pinyin and initials are letters: a Chinese prefix can only match Chinese names.
+    ranks = (0, 1, 2) if key.isascii() else (0,)
+    rows = backend().suggestion_rows(key, ranks, limit * 3)
     found: dict[int, dict] = {}
-    for rank in (0, 1, 2):
-        if rank and not key.isascii():
-            break  # pinyin and initials are letters: a Chinese prefix cannot match them
-        rows = (
-            _keys().filter(rank=rank, ckey__gte=key, ckey__lt=key + "\uffff")
-            .order_by("ckey", "document_id")
-            .values_list("document_id", "name", "document__kind", "document__slug", "document__title")
-        )[: limit * 3]
-        # Read in key order (the index's), then shortest first: 京津冀 before 京警入冀 for 「jingjin」.
-        for doc_id, name, kind, slug, title in sorted(rows, key=lambda row: (len(row[1]), row[1])):
-            if doc_id in found:
-                continue
-            found[doc_id] = {"name": name, "title": title, "type": kind, "slug": slug, "path": slug_url(PAGES[kind], slug)}
-            if len(found) >= limit:
-                return list(found.values())
+    # Chinese names first, then pinyin, then initials; within a kind the shortest name first
+    # (京津冀 before 京警入冀 for 「jingjin」).
+    for _, doc_id, name, kind, slug, title in sorted(rows, key=lambda row: (row[0], len(row[2]), row[2], row[1])):
+        if doc_id in found:
+            continue
+        found[doc_id] = {"name": name, "title": title, "type": kind, "slug": slug, "path": slug_url(PAGES[kind], slug)}
+        if len(found) >= limit:
+            break
     return list(found.values())
 
 
