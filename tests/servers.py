@@ -33,6 +33,20 @@ def suite_database_url(alias: str = "default") -> str:
     return f"postgres://{conf['USER']}@{conf['HOST'] or '127.0.0.1'}:{conf['PORT'] or 5432}/{conf['NAME']}"
 
 
+def production_environment_without_tables(host: str = "portal.example.org") -> dict:
+    """The environment of a process running the production settings against the suite's server's
+    ``postgres`` database, which has none of the portal's tables: every page that reads data fails,
+    which is what the error-page tests want, and the pages that need none still answer."""
+    conf = connections["default"].settings_dict
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+        "DJANGO_SETTINGS_MODULE": "portal.settings.prod",
+        "DJANGO_SECRET_KEY": "k" * 20 + uuid.uuid4().hex + "z" * 20,
+        "DJANGO_ALLOWED_HOSTS": host,
+        "DATABASE_URL": f"postgres://{conf['USER']}@{conf['HOST'] or '127.0.0.1'}:{conf['PORT'] or 5432}/postgres",
+    }
+
+
 def get(url: str, timeout: float = 10):
     """(status, body) of a GET; an HTTP error status is an answer, not an exception."""
     try:

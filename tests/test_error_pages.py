@@ -10,7 +10,6 @@ import gettext
 import io
 import json
 import logging
-import os
 import re
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from django.test import Client, RequestFactory
 from django_guid import clear_guid, set_guid
 
 from portal import errors
+from tests.servers import production_environment_without_tables
 
 LEAKS = re.compile(r"Traceback|psycopg|ProgrammingError|relation|SELECT|agreements_agreement|search_searchdocument|SECRET_KEY|settings\.|postgres", re.I)
 UUID_HEX = re.compile(r"^[0-9a-f]{32}$")
@@ -223,14 +223,7 @@ def test_every_500_is_logged_as_json_with_the_request_id_and_the_cause(failing_c
 @pytest.mark.django_db
 def test_under_production_settings_a_failure_is_hidden_from_the_reader_and_logged_as_json():
     """Production settings against a database without the portal's tables: every request fails."""
-    database = connection.settings_dict
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
-        "DJANGO_SETTINGS_MODULE": "portal.settings.prod",
-        "DJANGO_SECRET_KEY": "x" * 20 + uuid.uuid4().hex + "y" * 20,
-        "DJANGO_ALLOWED_HOSTS": "portal.example.org",
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/postgres",
-    }
+    env = production_environment_without_tables()
     script = (
         "import django, json; django.setup()\n"
         "from django.test import Client\n"

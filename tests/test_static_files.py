@@ -6,14 +6,14 @@ collectstatic, then the production settings answer from its manifest.
 """
 
 import json
-import os
 import subprocess
 import sys
 import uuid
 
 import pytest
 from django.conf import settings
-from django.db import connection
+
+from tests.servers import production_environment_without_tables
 
 SCRIPT = """
 import django, json, re; django.setup()
@@ -29,15 +29,8 @@ print('ANSWER', json.dumps({'css': css, 'status': sheet.status_code, 'cache': sh
 
 @pytest.mark.django_db
 def test_production_pages_link_hashed_compressed_static_files_cached_for_a_year():
-    database = connection.settings_dict
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
-        "DJANGO_SETTINGS_MODULE": "portal.settings.prod",
-        "DJANGO_SECRET_KEY": "s" * 20 + uuid.uuid4().hex + "t" * 20,
-        "DJANGO_ALLOWED_HOSTS": "portal.example.org",
-        # A database without the portal's tables: the 500 page is the one page that needs no data.
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/postgres",
-    }
+    # A database without the portal's tables: the 500 page is the one page that needs no data.
+    env = production_environment_without_tables()
     run = {"env": env, "capture_output": True, "text": True, "cwd": settings.BASE_DIR, "timeout": 300}
     collected = subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], **run)
     assert collected.returncode == 0, collected.stderr
