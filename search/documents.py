@@ -341,21 +341,29 @@ def _document_row(ct_id, obj):
     return (ct_id, obj.pk, document_fields(data), data.region_ids, suggestion_keys(data))
 
 
-def _segment_rows(rows):
-    """Worker: (ct_id, object_id, DocumentData) → document row (records read by the parent)."""
+def _finish(rows, first_id: int | None):
+    """Rows as the parent writes them: on PostgreSQL (``first_id`` given) already as COPY text with
+    ids from ``first_id``, so the parent neither unpickles ~6 KB of fields a record nor formats
+    them while its own connection waits; elsewhere the rows themselves."""
+    return rows if first_id is None else _copy_text(rows, first_id)
+
+
+def _segment_rows(task):
+    """Worker: (ct_id, object_id, DocumentData) of records read by the parent → document rows."""
+    rows, first_id = task
     out = []
     for ct_id, object_id, data in rows:
         out.append((ct_id, object_id, document_fields(data), data.region_ids, suggestion_keys(data)))
-    return out
+    return _finish(out, first_id)
 
 
 def _read_and_segment(task):
     """Worker: read one chunk of records on the worker's own connection, build and segment them."""
     from django.apps import apps
 
-    label, ct_id, pks = task
+    label, ct_id, pks, first_id = task
     model = apps.get_model(label)
-    return [_document_row(ct_id, obj) for obj in _chunk(model, pks)]
+    return _finish([_document_row(ct_id, obj) for obj in _chunk(model, pks)], first_id)
 
 
 def _chunk(model, pks) -> list:
@@ -425,12 +433,18 @@ def rebuild_index(*, models=None, workers: int = 1, batch_size: int = 1000, prog
     segmenter.load_words(words, synonyms)
     readings("预热")  # pypinyin's tables, loaded once before the fork
     timings["dictionary_seconds"] = time.perf_counter() - started
+    # (model, content type, record ids, first document id): each chunk's documents get the ids
+    # after the chunks before it, so they are known before any chunk is segmented (COPY returns
+    # none) and do not depend on which worker finishes first.
     plan = []
+    next_id = 1
     for model in models:
         content_type = ContentType.objects.get_for_model(model)
         ids = list(model.objects.order_by("pk").values_list("pk", flat=True))
-        plan += [(model, content_type.pk, ids[i : i + batch_size]) for i in range(0, len(ids), batch_size)]
-    todo = sum(len(chunk) for _, _, chunk in plan)
+        for i in range(0, len(ids), batch_size):
+            plan.append((model, content_type.pk, ids[i : i + batch_size], next_id))
+            next_id += len(ids[i : i + batch_size])
+    todo = next_id - 1
     if todo < PARALLEL_MIN_RECORDS:
         workers = 1  # starting processes costs more than it saves on a small index (the curated dataset)
     parallel_reads = workers > 1 and not connection.in_atomic_block
@@ -457,22 +471,23 @@ def rebuild_index(*, models=None, workers: int = 1, batch_size: int = 1000, prog
                 with connection.cursor() as cursor:
                     restore = _pg_drop_for_bulk_load(cursor)
             t0 = time.perf_counter()
-            next_id = 1
-            for rows in _document_batches(plan, pool, workers, parallel_reads):
+            copy = vendor == "postgresql"
+            for batch in _document_batches(plan, pool, workers, parallel_reads, copy):
                 t1 = time.perf_counter()
-                if vendor == "postgresql":
-                    next_id = _copy_rows(rows, next_id)
+                if copy:
+                    written = _copy_batch(batch)
                 else:
-                    _write_rows(rows)
+                    _write_rows(batch)
+                    written = len(batch)
                 timings["write_seconds"] = timings.get("write_seconds", 0) + time.perf_counter() - t1
-                total += len(rows)
+                total += written
                 if bar is not None:
-                    bar.update(len(rows))
+                    bar.update(written)
             timings["documents_seconds"] = time.perf_counter() - t0
             if vendor == "postgresql":
                 index_started = time.perf_counter()
                 with connection.cursor() as cursor:
-                    # The ids were handed out here (COPY returns none): the sequence continues after them.
+                    # The ids were handed out by the plan (COPY returns none): the sequence continues after them.
                     cursor.execute(
                         "SELECT setval(pg_get_serial_sequence('search_searchdocument', 'id'), %s, false)", [next_id]
                     )
@@ -589,20 +604,25 @@ def _pg_drop_for_bulk_load(cursor) -> list[str]:
     ]
 
 
-def _document_batches(plan, pool, workers, parallel_reads):
-    """Rows of every chunk of the plan, as soon as each is ready (order does not matter)."""
+def _document_batches(plan, pool, workers, parallel_reads, copy: bool):
+    """Each chunk of the plan, segmented, as soon as it is ready (order does not matter): COPY
+    text when ``copy`` (PostgreSQL), else rows."""
     if pool is not None and parallel_reads:
-        tasks = [(model._meta.label, ct_id, chunk) for model, ct_id, chunk in plan]
+        tasks = [(model._meta.label, ct_id, chunk, first_id if copy else None) for model, ct_id, chunk, first_id in plan]
         yield from pool.imap_unordered(_read_and_segment, tasks)
         return
-    for model, ct_id, chunk in plan:
+    for model, ct_id, chunk, first_id in plan:
         objs = _chunk(model, chunk)
         if pool is None:
-            yield [_document_row(ct_id, obj) for obj in objs]
+            yield _finish([_document_row(ct_id, obj) for obj in objs], first_id if copy else None)
             continue
         rows = [(ct_id, obj.pk, build(obj)) for obj in objs]
         size = max(1, len(rows) // (workers * 2))
-        yield [r for part in pool.map(_segment_rows, [rows[i : i + size] for i in range(0, len(rows), size)]) for r in part]
+        parts = [(rows[i : i + size], first_id + i if copy else None) for i in range(0, len(rows), size)]
+        if copy:
+            yield from pool.map(_segment_rows, parts)
+        else:
+            yield [r for part in pool.map(_segment_rows, parts) for r in part]
 
 
 def _clear_documents(vendor: str) -> None:
@@ -630,31 +650,34 @@ def _copy_value(value) -> str:
     return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def _copy(cursor, table: str, columns, lines: list[str]) -> None:
+def _copy(cursor, table: str, columns, text: str) -> None:
     import io
 
-    if lines:
-        cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", io.StringIO("".join(lines)))
+    if text:
+        cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", io.StringIO(text))
 
 
-def _copy_rows(rows, next_id: int) -> int:
-    """PostgreSQL: the rows through COPY (several times faster than INSERT for a full rebuild),
-    with document ids handed out from ``next_id`` so regions and suggestions can refer to them
-    without reading them back. Returns the next free id."""
+def _copy_text(rows, first_id: int) -> tuple[int, str, str, str]:
+    """PostgreSQL: (row count, COPY text of documents, of their regions, of their suggestions),
+    the documents numbered from ``first_id`` so regions and suggestions can refer to them."""
     docs, regions, suggestions = [], [], []
-    for ct, oid, fields, region_ids, keys in rows:
-        doc_id = next_id
-        next_id += 1
+    for doc_id, (ct, oid, fields, region_ids, keys) in enumerate(rows, start=first_id):
         values = [doc_id, ct, oid, *(fields[c] for c in _DOCUMENT_COLUMNS)]
         docs.append("\t".join(map(_copy_value, values)) + "\n")
         regions += [f"{doc_id}\t{rid}\n" for rid in region_ids]
         suggestions += [f"{doc_id}\t{_copy_value(k)}\t{r}\t{_copy_value(n)}\n" for k, r, n in keys]
+    return len(rows), "".join(docs), "".join(regions), "".join(suggestions)
+
+
+def _copy_batch(batch) -> int:
+    """PostgreSQL: write one chunk's COPY text (several times faster than INSERT for a full rebuild)."""
+    count, docs, regions, suggestions = batch
     with connection.cursor() as cursor:
         raw = cursor.cursor  # Django's wrapper has no COPY
         _copy(raw, "search_searchdocument", ("id", "content_type_id", "object_id", *_DOCUMENT_COLUMNS), docs)
         _copy(raw, "search_searchdocument_regions", ("searchdocument_id", "region_id"), regions)
         _copy(raw, "search_suggestion", ("document_id", "key", "rank", "name"), suggestions)
-    return next_id
+    return count
 
 
 def _write_rows(rows) -> None:
