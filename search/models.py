@@ -121,7 +121,7 @@ class Suggestion(models.Model):
     ``/api/v1/search/suggest/`` matches keys by prefix with a B-tree range scan
     (``key >= q AND key < q + U+FFFF``) in code-point order: SQLite's default (BINARY) collation,
     and on PostgreSQL an index on ``key COLLATE "C"`` (a database's own collation may not sort by
-    code point, and then the range would be wrong), created per vendor in migration 0003.
+    code point, and then the range would be wrong), created per vendor in migrations 0003 and 0005.
     ``rank`` orders the kinds of key: 0 a Chinese name, 1 full pinyin, 2 initials (issue 11:
     pinyin matches rank below Chinese ones); the index is (rank, key, document), so each kind is
     one short index range read in the order the query asks for. The document is in the index
