@@ -16,6 +16,7 @@ row lock on the state row, so two writers cannot both hand out the same version.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from django.db import transaction
@@ -118,7 +119,9 @@ def harvest() -> tuple[set[str], set[tuple[str, str]]]:
     short = Agreement.objects.annotate(title_length=Length("title")).filter(title_length__lte=MAX_DICTIONARY_WORD + 2)
     for (title,) in short.values_list("title"):
         words |= _words_of(title)
-    for (summary,) in Agreement.objects.filter(_has_quotes("summary")).values_list("summary"):
+    with _parallel_scans():
+        summaries = list(Agreement.objects.filter(_has_quotes("summary")).values_list("summary", flat=True))
+    for summary in summaries:
         words |= set(quoted_terms(summary))
     for mechanism in Mechanism.objects.only("pk", "name", "aliases", "description"):
         words |= record_words(mechanism)
@@ -126,6 +129,28 @@ def harvest() -> tuple[set[str], set[tuple[str, str]]]:
     for (quote,) in Citation.objects.filter(_has_quotes("quote")).values_list("quote"):
         words |= set(quoted_terms(quote))
     return {w for w in words if _dictionary_word(w)}, synonyms
+
+
+# Settings that let PostgreSQL split one full scan over its parallel workers. The agreements' heap is
+# small (the summaries live in TOAST), so the planner would scan it in one process; reading and
+# matching 100,000 summaries is what costs: 1.8 s in one process, 0.8 s in three.
+_PARALLEL_SCAN_SETTINGS = ("parallel_setup_cost", "parallel_tuple_cost", "min_parallel_table_scan_size")
+
+
+@contextlib.contextmanager
+def _parallel_scans():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        for name in _PARALLEL_SCAN_SETTINGS:
+            cursor.execute(f"SET LOCAL {name} = 0")
+        yield
+        # SET LOCAL lasts to the end of the whole transaction, which may be a caller's (the loader's).
+        for name in _PARALLEL_SCAN_SETTINGS:
+            cursor.execute(f"SET LOCAL {name} TO DEFAULT")
 
 
 # The opening marks of search.text's quoted terms: a text without any has none to harvest.
