@@ -26,6 +26,6 @@ def release_file(request, name):
 
 
 def robots_txt(request):
-    """Crawlers may read every page but the admin; the sitemap lists the record pages."""
+    """Crawlers may read every page but the admin; the sitemap index leads to every record page."""
     lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
 from opendata.feeds import ChangedRecordsFeed
@@ -29,7 +29,10 @@ urlpatterns = [
     path("data/", include("opendata.urls")),
     path("search/", search_page, name="search_page"),
     path("cite/<slug:kind>/<slug:slug>.<slug:fmt>", cite_download, name="cite"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # An index of one paged sitemap per record section (opendata/sitemaps.py); Http404 for an
+    # unknown section or a page that is not there (?p=999, ?p=abc).
+    path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"}, name="sitemap"),
+    path("sitemap-<section>.xml", sitemaps.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("robots.txt", robots_txt, name="robots"),
     path("feed/", ChangedRecordsFeed(), name="feed"),
     path("api/v1/search/", include("search.urls")),

@@ -5,9 +5,10 @@ response is determined by the revision and the request. That gives, for one quer
 
 - ``ETag`` and ``Last-Modified`` on every public 200, and ``304 Not Modified`` to a client that
   already holds this revision's answer, without running the view;
-- for the paths in ``PORTAL_CACHED_PATHS`` (the API), the rendered response kept in Django's cache
-  under a key that contains the revision: a new revision misses every old entry at once, so nothing
-  needs invalidating and nothing can be served stale.
+- for the paths in ``PORTAL_CACHED_PATHS`` (the API and the sitemaps), the rendered response kept
+  in Django's cache under a key that contains the revision: a new revision misses every old entry
+  at once, so nothing needs invalidating and nothing can be served stale. Throttled paths
+  (``PORTAL_THROTTLED_PATHS``) skip the middleware while a rate is set, so that every call is counted.
 
 Requests that may see more than the public does (a session cookie: staff signed in to the admin)
 and the admin itself pass through untouched. ``Last-Modified`` has one-second precision, as HTTP
@@ -74,7 +75,7 @@ class RevisionCacheMiddleware:
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
             return False
         # A throttled API must count every call, and DRF counts in the view, which a hit or a 304 skips.
-        return not (settings.API_ANON_THROTTLE_RATE and request.path.startswith(settings.PORTAL_CACHED_PATHS))
+        return not (settings.API_ANON_THROTTLE_RATE and request.path.startswith(settings.PORTAL_THROTTLED_PATHS))
 
     @staticmethod
     def token(request, revision) -> str:

@@ -163,7 +163,11 @@ else:
 PORTAL_RESPONSE_CACHE = "default"
 # Entries never go stale (a new revision changes the key); the timeout only frees space.
 PORTAL_RESPONSE_CACHE_SECONDS = env_int("PORTAL_RESPONSE_CACHE_SECONDS", 24 * 3600)
-PORTAL_CACHED_PATHS = ("/api/",)
+# The API, and the sitemap index with its section pages (no CSP nonce in them, so a stored copy is
+# the same answer for everyone).
+PORTAL_CACHED_PATHS = ("/api/", "/sitemap.xml", "/sitemap-")
+# Paths DRF throttles: the middleware must let every call reach the view when a rate is set.
+PORTAL_THROTTLED_PATHS = ("/api/",)
 PORTAL_UNCACHED_PATHS = ("/admin/", "/static/")
 
 ROOT_URLCONF = "portal.urls"
