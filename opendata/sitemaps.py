@@ -1,6 +1,6 @@
 """The sitemap: an index at /sitemap.xml, one paged sitemap per record section (issue 13).
 
-One flat sitemap over every record grew with the agreements without bound (about 1.4 s and 1 MB
+One flat sitemap over every record grew with the agreements without bound (about 0.5 s and 1 MB
 with 10,000 of them), and the protocol caps a sitemap at 50,000 URLs anyway. The index costs two
 cheap queries per section (a COUNT for its pages and a MAX for its lastmod); a section page reads
 at most ``limit`` rows. Both are cached per dataset revision (PORTAL_CACHED_PATHS).
