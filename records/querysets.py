@@ -209,6 +209,34 @@ class RegionalRecordQuerySet(CitedRecordQuerySet, PartialDateQuerySet):
                     counts[(region.pk, row["group"])] = row[f"r{region.pk}"]
         return counts
 
+    def first_by_date(self, regions, limit: int) -> dict[int, list]:
+        """{region id: its first ``limit`` records in date order} for each of ``regions``, in one query.
+
+        A region has the records linked to it or to any region inside it, as ``in_region`` and
+        ``counts_by_region`` read them (``regions`` carry ``descendant_ids``), so a record may be
+        in several lists (京津冀 and its 通武廊). One sliced part per region, united: each part can
+        stop after ``limit`` rows, whatever the number of records. ``compared_position`` numbers a
+        part's rows in its date order; the united rows are sorted on it, as a union keeps no order.
+        """
+        regions = list(regions)
+        if not regions:
+            return {}
+        from records.dates import date_order
+
+        parts = [
+            self._linked_to(region__in=region.descendant_ids)
+            .annotate(
+                compared_region=models.Value(region.pk, output_field=models.IntegerField()),
+                compared_position=Window(RowNumber(), order_by=[*date_order(), F("pk").asc()]),
+            )
+            .order_by_date()[:limit]
+            for region in regions
+        ]
+        found: dict[int, list] = {region.pk: [] for region in regions}
+        for record in parts[0].union(*parts[1:], all=True).order_by("compared_region", "compared_position"):
+            found[record.compared_region].append(record)
+        return found
+
     def with_regions(self):
         """``regions_list``: the record's regions as ``{id, slug, name}``, in link order."""
         region = self._region_model()
