@@ -21,7 +21,7 @@ from django.db.models import Count, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 from django.db.models.query import ModelIterable
 
-from records.dates import PartialDateQuerySet
+from records.dates import PartialDateQuerySet, date_order
 from records.jsonagg import json_list
 
 # finish(records, memo): completes a batch of fetched records in place; ``memo`` is shared by the
@@ -214,15 +214,14 @@ class RegionalRecordQuerySet(CitedRecordQuerySet, PartialDateQuerySet):
 
         A region has the records linked to it or to any region inside it, as ``in_region`` and
         ``counts_by_region`` read them (``regions`` carry ``descendant_ids``), so a record may be
-        in several lists (京津冀 and its 通武廊). One sliced part per region, united: each part can
-        stop after ``limit`` rows, whatever the number of records. ``compared_position`` numbers a
-        part's rows in its date order; the united rows are sorted on it, as a union keeps no order.
+        in several lists (京津冀 and its 通武廊). One sliced part per region, united: at most
+        ``limit`` rows a region are read into Python, whatever the number of records (listing every
+        one made the comparison page 0.4 s with 10,000 agreements). ``compared_position`` numbers a
+        part's rows in date order; the united rows are sorted on it, as a union keeps no order.
         """
         regions = list(regions)
         if not regions:
             return {}
-        from records.dates import date_order
-
         parts = [
             self._linked_to(region__in=region.descendant_ids)
             .annotate(
