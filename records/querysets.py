@@ -21,7 +21,7 @@ from django.db.models import Count, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 from django.db.models.query import ModelIterable
 
-from records.dates import PartialDateQuerySet
+from records.dates import PartialDateQuerySet, date_order
 from records.jsonagg import json_list
 
 # finish(records, memo): completes a batch of fetched records in place; ``memo`` is shared by the
@@ -208,6 +208,33 @@ class RegionalRecordQuerySet(CitedRecordQuerySet, PartialDateQuerySet):
                 if row[f"r{region.pk}"]:
                     counts[(region.pk, row["group"])] = row[f"r{region.pk}"]
         return counts
+
+    def first_by_date(self, regions, limit: int) -> dict[int, list]:
+        """{region id: its first ``limit`` records in date order} for each of ``regions``, in one query.
+
+        A region has the records linked to it or to any region inside it, as ``in_region`` and
+        ``counts_by_region`` read them (``regions`` carry ``descendant_ids``), so a record may be
+        in several lists (京津冀 and its 通武廊). One sliced part per region, united: at most
+        ``limit`` rows a region are read into Python, whatever the number of records (listing every
+        one made the comparison page 0.4 s with 10,000 agreements). ``compared_position`` numbers a
+        part's rows in date order; the united rows are sorted on it, as a union keeps no order.
+        """
+        regions = list(regions)
+        if not regions:
+            return {}
+        parts = [
+            self._linked_to(region__in=region.descendant_ids)
+            .annotate(
+                compared_region=models.Value(region.pk, output_field=models.IntegerField()),
+                compared_position=Window(RowNumber(), order_by=[*date_order(), F("pk").asc()]),
+            )
+            .order_by_date()[:limit]
+            for region in regions
+        ]
+        found: dict[int, list] = {region.pk: [] for region in regions}
+        for record in parts[0].union(*parts[1:], all=True).order_by("compared_region", "compared_position"):
+            found[record.compared_region].append(record)
+        return found
 
     def with_regions(self):
         """``regions_list``: the record's regions as ``{id, slug, name}``, in link order."""

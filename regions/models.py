@@ -110,6 +110,13 @@ class Jurisdiction(CitedRecord):
         return slug_url("regions:jurisdiction", self.slug)
 
 
+# How many agreements a region's column on the comparison page lists, in date order. The largest
+# curated region (京津冀, sub-regions included) has 16, so every curated region shows all of its
+# own; a region with more says how many it shows and links to its full list. With 10,000 agreements
+# in all, six columns listing every one made the page 1.2 MB and 0.4 s to build.
+COMPARE_AGREEMENTS = 30
+
+
 class RegionQuerySet(CitedRecordQuerySet):
     def with_related(self):
         """A region with its citations, its parent joined, and its sub-regions, members and stages prefetched."""
@@ -181,8 +188,9 @@ class RegionQuerySet(CitedRecordQuerySet):
         Each has ``depth``, ``descendant_ids``, its ``members``, ``children`` and ``stages``
         prefetched, ``agreement_count``, ``mechanism_count``, ``event_count`` (sub-regions
         included, as ``?region=`` counts), ``mechanisms_by_category`` ({category: count}),
-        ``agreements_by_year`` ({year or None: count}) and ``dated_agreements`` (date order).
-        A constant number of queries, whatever the number of records.
+        ``agreements_by_year`` ({year or None: count}) and ``dated_agreements``: its first
+        ``COMPARE_AGREEMENTS`` agreements in date order (``agreement_count`` says how many it has).
+        A constant number of queries, whatever the number of records or of regions.
         """
         from django.db.models import Prefetch
 
@@ -201,13 +209,9 @@ class RegionQuerySet(CitedRecordQuerySet):
         by_year = agreement.objects.year_region_counts(chosen)
         by_category = mechanism.objects.category_region_counts(chosen)
         events = event.objects.counts_by_region(chosen, "date_year")
-        inside = {pk for region in chosen for pk in region.descendant_ids}
-        dated = list(
-            agreement.objects.with_regions()
-            .filter(pk__in=agreement.regions.through.objects.filter(region_id__in=inside).values("agreement_id"))
-            .defer("summary", "signatories_text")
-            .order_by_date()
-        )
+        dated = agreement.objects.only(
+            "slug", "title", "untitled", "date_year", "date_month", "date_day", "date_before"
+        ).first_by_date(chosen, COMPARE_AGREEMENTS)
         result = []
         for region in chosen:
             full = region
@@ -216,8 +220,7 @@ class RegionQuerySet(CitedRecordQuerySet):
             full.agreement_count = sum(full.agreements_by_year.values())
             full.mechanism_count = sum(full.mechanisms_by_category.values())
             full.event_count = sum(n for (pk, _), n in events.items() if pk == region.pk)
-            ids = set(region.descendant_ids)
-            full.dated_agreements = [a for a in dated if ids & {r["id"] for r in a.regions_list}]
+            full.dated_agreements = dated[region.pk]
             result.append(full)
         return result
 

@@ -347,6 +347,71 @@ def test_a_bad_comparison_is_a_400_that_says_why(client, regions, message):
     assert message in html(response)
 
 
+def dated_columns(page: str) -> list[str]:
+    """The comparison's 协议与文件（按日期） cells, one a compared region, in column order."""
+    row = page.split("协议与文件（按日期）", 1)[1].split("</tr>", 1)[0]
+    return re.findall(r"<td>(.*?)</td>", row, re.S)
+
+
+def column_urls(cell: str) -> list[str]:
+    return re.findall(r'<li><time[^>]*>.*?</time> <a href="([^"]+)"', cell)
+
+
+def add_agreements(region: Region, n: int) -> None:
+    """``n`` agreements in ``region``, in the date forms the papers use (months, year only, 「…之前」, undated)."""
+    forms = [dict(date_year=2012 + i % 9, date_month=(i % 12) + 1 if i % 3 else None) for i in range(9)]
+    forms += [dict(date_before=2014), dict()]
+    made = Agreement.objects.bulk_create(
+        Agreement(slug=f"cut-{region.slug}-{i}", title=f"{region.name}批量文件{i}", kind="plan", **forms[i % len(forms)])
+        for i in range(n)
+    )
+    Agreement.regions.through.objects.bulk_create(
+        Agreement.regions.through(agreement_id=a.pk, region_id=region.pk) for a in made
+    )
+
+
+def test_a_region_under_the_bound_lists_all_its_agreements_in_date_order(client):
+    from regions.models import COMPARE_AGREEMENTS
+
+    expected = [a.get_absolute_url() for a in Agreement.objects.in_region("jjj").order_by_date()]
+    assert 1 < len(expected) <= COMPARE_AGREEMENTS
+    jjj, _yrd = dated_columns(html(client.get("/regions/compare/", {"region": ["jjj", "yrd"]})))
+    assert column_urls(jjj) == expected  # 通武廊's and the other sub-regions' agreements included
+    assert 'class="cut"' not in jjj
+
+
+def test_a_region_over_the_bound_lists_its_earliest_agreements_and_links_to_all_of_them(client):
+    from regions.models import COMPARE_AGREEMENTS
+
+    yrd = Region.objects.get(slug="yrd")
+    add_agreements(yrd, COMPARE_AGREEMENTS + 12)
+    total = Agreement.objects.in_region("yrd").count()
+    expected = [a.get_absolute_url() for a in Agreement.objects.in_region("yrd").order_by_date()[:COMPARE_AGREEMENTS]]
+    jjj, cut = dated_columns(html(client.get("/regions/compare/", {"region": ["jjj", "yrd"]})))
+    assert column_urls(cut) == expected
+    assert (f'<p class="cut"><a href="/agreements/?region=yrd">列出最早的 {COMPARE_AGREEMENTS} 份，'
+            f"共 {total} 份：查看全部</a></p>") in cut
+    assert 'class="cut"' not in jjj
+
+
+def test_a_sub_region_and_its_region_are_each_cut_at_the_bound(client, monkeypatch):
+    monkeypatch.setattr("regions.models.COMPARE_AGREEMENTS", 1)
+    page = html(client.get("/regions/compare/", {"region": ["jjj", "jjj-border"]}))
+    for slug, cell in zip(["jjj", "jjj-border"], dated_columns(page)):
+        region = Agreement.objects.in_region(slug)
+        assert column_urls(cell) == [a.get_absolute_url() for a in region.order_by_date()[:1]]
+        assert f"列出最早的 1 份，共 {region.count()} 份" in cell
+
+
+def test_a_cut_column_says_so_in_english(client):
+    from regions.models import COMPARE_AGREEMENTS
+
+    add_agreements(Region.objects.get(slug="yrd"), COMPARE_AGREEMENTS + 1)
+    total = Agreement.objects.in_region("yrd").count()
+    page = html(client.get("/regions/compare/", {"region": ["jjj", "yrd"]}, HTTP_ACCEPT_LANGUAGE="en"))
+    assert f"The earliest {COMPARE_AGREEMENTS} of {total} are listed: see them all" in page
+
+
 # ---------------------------------------------------------------- charts
 
 
@@ -442,6 +507,16 @@ def test_a_page_runs_as_many_queries_with_ten_times_the_records(client, path):
 
 def test_the_comparison_runs_as_many_queries_for_four_regions_as_for_two(client):
     assert queries(client, PAGES[3]) == queries(client, PAGES[4])
+
+
+def test_the_comparison_runs_as_many_queries_when_every_column_is_cut(client):
+    from regions.models import COMPARE_AGREEMENTS
+
+    path = "/regions/compare/?region=jjj&region=yrd&region=cy&region=gba&region=fxn&region=tongwulang"
+    before = queries(client, path)
+    for slug in ("yrd", "cy", "gba", "fxn", "tongwulang"):
+        add_agreements(Region.objects.get(slug=slug), 2 * COMPARE_AGREEMENTS)
+    assert queries(client, path) == before
 
 
 # ---------------------------------------------------------------- English
